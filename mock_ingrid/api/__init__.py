@@ -1,0 +1,1 @@
+"""HTTP adapters: each API generation is a thin view over the one domain."""

@@ -1,0 +1,1 @@
+"""The current resource API (products, orders, returns, ...), served at the root."""

@@ -1,0 +1,41 @@
+"""The list operations' shared parameters: page, size, status, from, to."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any, TypeVar
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from mock_ingrid.api.current import render
+from mock_ingrid.api.endpoint import json_response
+from mock_ingrid.api.paging import in_window, matching, take_page
+from mock_ingrid.api.query import datetime_param, enum_param, int_param
+
+T = TypeVar("T")
+
+DEFAULT_SIZE = 20
+MAX_SIZE = 100
+
+
+def page_response(
+    request: Request,
+    items: Iterable[T],
+    to_json: Callable[[T], dict[str, Any]],
+    when: Callable[[T], datetime] | None = None,
+    status_of: Callable[[T], str] | None = None,
+    statuses: Iterable[str] = (),
+) -> Response:
+    page = int_param(request, "page", 0, 0, 10_000_000) or 0
+    size = int_param(request, "size", DEFAULT_SIZE, 1, MAX_SIZE) or DEFAULT_SIZE
+    status = enum_param(request, "status", statuses) if status_of else None
+    start = datetime_param(request, "from") if when else None
+    end = datetime_param(request, "to") if when else None
+    if status is not None and status_of is not None:
+        items = matching(items, lambda item: status_of(item) == status)
+    if (start or end) and when is not None:
+        items = matching(items, lambda item: in_window(when(item), start, end))
+    chosen, has_next = take_page(items, page, size)
+    return json_response(render.page([to_json(item) for item in chosen], has_next, page > 0))

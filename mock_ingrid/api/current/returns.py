@@ -1,0 +1,49 @@
+"""Operations 12-15: returns, cancellation and warehouse reports."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from mock_ingrid.api.current import render
+from mock_ingrid.api.current.errors import ERRORS
+from mock_ingrid.api.current.listing import page_response
+from mock_ingrid.api.current.schemas import WarehouseReportBody
+from mock_ingrid.api.endpoint import api_endpoint, json_response, read_model
+from mock_ingrid.domain import returns, warehouse
+from mock_ingrid.domain.lifecycle import ReportStatus, ReturnStatus
+from mock_ingrid.domain.merchant import Merchant
+
+endpoint = api_endpoint(ERRORS)
+
+
+@endpoint
+async def list_returns(request: Request, m: Merchant) -> Response:
+    return page_response(
+        request,
+        m.returns.values(),
+        render.return_,
+        when=lambda r: r.created_at,
+        status_of=lambda r: r.status,
+        statuses=list(ReturnStatus),
+    )
+
+
+@endpoint
+async def get_return(request: Request, m: Merchant) -> Response:
+    return json_response(render.return_(m.require_return(request.path_params["returnId"])))
+
+
+@endpoint
+async def cancel_return(request: Request, m: Merchant) -> Response:
+    cancelled = returns.cancel_return(m, request.path_params["returnId"])
+    return json_response(render.return_(cancelled))
+
+
+@endpoint
+async def create_warehouse_report(request: Request, m: Merchant) -> Response:
+    body = await read_model(request, WarehouseReportBody)
+    report = warehouse.submit_report(m, body.to_command())
+    # The reference answers every accepted report as PROCESSING; what processing
+    # did is visible on the return and its refund transaction.
+    return json_response(render.warehouse_report(report, ReportStatus.PROCESSING), 201)

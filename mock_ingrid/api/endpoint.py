@@ -1,0 +1,130 @@
+"""The plumbing every handler shares: auth, body parsing, error rendering."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from starlette.requests import Request
+from starlette.responses import Response
+
+from mock_ingrid.api.errors import ApiError, problems_from
+from mock_ingrid.api.jsonio import JsonSyntaxError, dumps, loads
+from mock_ingrid.domain.errors import DomainError, Problem
+from mock_ingrid.domain.merchant import Merchant
+from mock_ingrid.runtime import Runtime
+
+M = TypeVar("M", bound=BaseModel)
+
+JSON_TYPE = "application/json"
+
+
+class ErrorRenderer(Protocol):
+    def api_error(self, request: Request, error: ApiError) -> Response: ...
+
+    def domain_error(self, request: Request, error: DomainError) -> Response: ...
+
+
+Handler = Callable[[Request, Merchant], Awaitable[Response]]
+
+
+def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(dumps(data), status_code=status, media_type=JSON_TYPE, headers=headers)
+
+
+def runtime_of(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+def authenticate(request: Request) -> Merchant:
+    runtime = runtime_of(request)
+    values = request.headers.getlist("x-api-key")
+    if not values:
+        raise ApiError(401, "UNAUTHORIZED", "the x-api-key header is missing")
+    if len(values) > 1:
+        raise ApiError(401, "UNAUTHORIZED", "send the x-api-key header once")
+    key = values[0].strip()
+    if not key:
+        raise ApiError(401, "UNAUTHORIZED", "the x-api-key header is empty")
+    allowed = runtime.settings.api_keys
+    if allowed and key not in allowed:
+        raise ApiError(401, "UNAUTHORIZED", "the API key is not known to this server")
+    return runtime.state.merchant(key)
+
+
+def api_endpoint(renderer: ErrorRenderer) -> Callable[[Handler], Callable[[Request], Awaitable[Response]]]:
+    """Wrap a ``handler(request, merchant)``: authenticate, and render every error."""
+
+    def decorate(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+        async def endpoint(request: Request) -> Response:
+            try:
+                return await handler(request, authenticate(request))
+            except ApiError as error:
+                return renderer.api_error(request, error)
+            except DomainError as error:
+                return renderer.domain_error(request, error)
+
+        endpoint.__name__ = handler.__name__
+        endpoint.__doc__ = handler.__doc__
+        return endpoint
+
+    return decorate
+
+
+async def read_body(request: Request) -> bytes:
+    limit = runtime_of(request).settings.max_body_bytes
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise _too_large(limit)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise _too_large(limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _too_large(limit: int) -> ApiError:
+    return ApiError(413, "PAYLOAD_TOO_LARGE", f"the request body is larger than {limit} bytes")
+
+
+async def read_json(request: Request) -> Any:
+    content_type = request.headers.get("content-type", "")
+    media = content_type.split(";", 1)[0].strip().lower()
+    if media and media != JSON_TYPE and not media.endswith("+json"):
+        raise ApiError(415, "UNSUPPORTED_MEDIA_TYPE", f"send Content-Type: application/json, not '{media}' (with curl: -H 'content-type: application/json')")
+    body = await read_body(request)
+    if not body.strip():
+        raise ApiError(400, "MALFORMED_JSON", "the request body is empty; a JSON object is expected")
+    try:
+        return loads(body)
+    except JsonSyntaxError as exc:
+        raise ApiError(400, "MALFORMED_JSON", f"the request body is not valid JSON: {exc}") from None
+
+
+async def read_model(request: Request, model: type[M]) -> M:
+    data = await read_json(request)
+    if not isinstance(data, dict):
+        raise ApiError(
+            400, "VALIDATION_ERROR", "the request body must be a JSON object",
+            [Problem("$", "INVALID_TYPE", "expected an object")],
+        )
+    return validate_model(model, data)
+
+
+def validate_model(model: type[M], data: dict[str, Any]) -> M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems = problems_from(exc)
+        raise ApiError(400, "VALIDATION_ERROR", _summary(problems), problems) from None
+
+
+def _summary(problems: list[Problem]) -> str:
+    first = problems[0]
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    return f"invalid request body: {first.path}: {first.message}{more}"

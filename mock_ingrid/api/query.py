@@ -1,0 +1,72 @@
+"""Query-string parameters, parsed strictly: a bad value is a 400 naming the parameter."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from starlette.requests import Request
+
+from mock_ingrid.api.errors import ApiError
+from mock_ingrid.clock import parse_instant
+from mock_ingrid.domain.errors import Problem
+
+
+def _bad(name: str, code: str, message: str) -> ApiError:
+    return ApiError(
+        400, "INVALID_PARAMETER", f"query parameter '{name}': {message}",
+        [Problem(name, code, message, location="query")],
+    )
+
+
+def _single(request: Request, name: str) -> str | None:
+    values = request.query_params.getlist(name)
+    if len(values) > 1:
+        raise _bad(name, "REPEATED", "give it at most once")
+    return values[0] if values else None
+
+
+def int_param(
+    request: Request, name: str, default: int | None, minimum: int, maximum: int | None = None
+) -> int | None:
+    raw = _single(request, name)
+    if raw is None or raw == "":
+        if raw == "" or default is None and raw is not None:
+            raise _bad(name, "REQUIRED", "a value is required")
+        return default
+    if not (raw.isascii() and raw.lstrip("-").isdigit()) or len(raw) > 12:
+        raise _bad(name, "INVALID_TYPE", f"'{raw}' is not an integer")
+    value = int(raw)
+    if value < minimum or (maximum is not None and value > maximum):
+        bounds = f"from {minimum}" + (f" to {maximum}" if maximum is not None else " up")
+        raise _bad(name, "OUT_OF_RANGE", f"{value} is out of range ({bounds})")
+    return value
+
+
+def required_int(request: Request, name: str, minimum: int, maximum: int | None = None) -> int:
+    value = int_param(request, name, None, minimum, maximum)
+    if value is None:
+        raise _bad(name, "REQUIRED", "this parameter is required")
+    return value
+
+
+def enum_param(request: Request, name: str, allowed: Iterable[str]) -> str | None:
+    raw = _single(request, name)
+    if raw is None:
+        return None
+    options = list(allowed)
+    if raw not in options:
+        raise _bad(name, "INVALID_ENUM", f"'{raw}' is not one of {', '.join(options)}")
+    return raw
+
+
+def datetime_param(request: Request, name: str) -> datetime | None:
+    raw = _single(request, name)
+    if raw is None:
+        return None
+    try:
+        return parse_instant(raw)
+    except ValueError:
+        raise _bad(
+            name, "INVALID_DATETIME", f"'{raw}' is not an ISO 8601 date-time with a timezone"
+        ) from None

@@ -1,0 +1,1 @@
+"""The ``/_mock`` control surface: health, documents, and (later) state control."""

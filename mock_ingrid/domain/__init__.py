@@ -1,0 +1,1 @@
+"""The Ingrid Returns domain: entities, lifecycles, refund maths and events. No HTTP here."""

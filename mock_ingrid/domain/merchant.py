@@ -1,0 +1,121 @@
+"""One merchant's world: its tables, indexes, id sequences and event stream."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol, TypeVar
+
+from mock_ingrid.clock import Clock
+from mock_ingrid.domain.errors import NotFound
+from mock_ingrid.domain.events import WEBHOOK_TRIGGERS, DomainEvent, EventListener
+from mock_ingrid.domain.lifecycle import LIFECYCLES
+from mock_ingrid.domain.model import (
+    ExchangeOrder,
+    MerchantSettings,
+    Order,
+    Product,
+    RefundTransaction,
+    Return,
+    StatusChange,
+    WarehouseReport,
+)
+from mock_ingrid.ids import IdFactory
+
+T = TypeVar("T")
+
+
+class HasLifecycle(Protocol):
+    status: str
+    history: list[StatusChange]
+
+
+class Merchant:
+    """Everything one API key owns. Lookups are dict hits; lists keep creation order."""
+
+    def __init__(
+        self,
+        key: str,
+        clock: Clock,
+        settings: MerchantSettings | None = None,
+        listeners: list[EventListener] | None = None,
+    ) -> None:
+        self.key = key
+        self.clock = clock
+        self.settings = settings or MerchantSettings()
+        self.ids = IdFactory()
+        self.products: dict[str, Product] = {}
+        self.orders: dict[str, Order] = {}
+        self.returns: dict[str, Return] = {}
+        self.reports: dict[str, WarehouseReport] = {}
+        self.refunds: dict[str, RefundTransaction] = {}
+        self.exchanges: dict[str, ExchangeOrder] = {}
+        self.returns_by_order: dict[str, list[str]] = {}
+        self.returns_by_tracking: dict[str, str] = {}
+        self._listeners = listeners if listeners is not None else []
+        self._event_seq = 0
+
+    def rebind(self, listeners: list[EventListener]) -> None:
+        """Send future events to ``listeners`` (after loading in a scratch state)."""
+        self._listeners = listeners
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    # -- lookups that raise -------------------------------------------------
+
+    def require_product(self, product_id: str, path: str | None = None) -> Product:
+        return _require(self.products, "product", product_id, path)
+
+    def require_order(self, order_id: str, path: str | None = None) -> Order:
+        return _require(self.orders, "order", order_id, path)
+
+    def require_return(self, return_id: str, path: str | None = None) -> Return:
+        return _require(self.returns, "return", return_id, path)
+
+    def require_refund(self, refund_id: str, path: str | None = None) -> RefundTransaction:
+        return _require(self.refunds, "refund transaction", refund_id, path)
+
+    def require_exchange(self, exchange_id: str, path: str | None = None) -> ExchangeOrder:
+        return _require(self.exchanges, "exchange order", exchange_id, path)
+
+    def require_report(self, report_id: str, path: str | None = None) -> WarehouseReport:
+        return _require(self.reports, "warehouse report", report_id, path)
+
+    def returns_of_order(self, order_id: str) -> list[Return]:
+        return [self.returns[rid] for rid in self.returns_by_order.get(order_id, ())]
+
+    # -- the one way a status changes ---------------------------------------
+
+    def target_of(self, kind: str, entity_id: str, status: str, event: str) -> str:
+        """Check a transition without applying it (for validating before changing)."""
+        return LIFECYCLES[kind].target(entity_id, status, event)
+
+    def move(self, kind: str, entity: HasLifecycle, entity_id: str, return_id: str, event: str) -> None:
+        source = entity.status
+        target = LIFECYCLES[kind].target(entity_id, source, event)
+        at = self.now()
+        entity.status = target
+        entity.history.append(StatusChange(event, source, target, at))
+        self._event_seq += 1
+        record = DomainEvent(
+            seq=self._event_seq,
+            merchant=self.key,
+            entity=kind,
+            entity_id=entity_id,
+            return_id=return_id,
+            event=event,
+            source=source,
+            target=target,
+            at=at,
+            webhook=WEBHOOK_TRIGGERS.get((kind, target)),
+        )
+        for listener in self._listeners:
+            listener(record)
+
+
+def _require(table: dict[str, T], kind: str, entity_id: str, path: str | None) -> T:
+    try:
+        return table[entity_id]
+    except KeyError:
+        raise NotFound(kind, entity_id, path) from None
+

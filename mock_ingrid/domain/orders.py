@@ -1,0 +1,183 @@
+"""Orders: upsert by the merchant's ``orderId``, with the references checked first."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+
+from mock_ingrid.domain.commands import LineItemInput, OrderInput, ShipmentInput
+from mock_ingrid.domain.errors import ProblemCollector
+from mock_ingrid.domain.lifecycle import ReturnStatus
+from mock_ingrid.domain.merchant import Merchant
+from mock_ingrid.domain.model import LineItem, Order, Shipment, ShipmentLine
+
+
+def upsert_order(m: Merchant, data: OrderInput) -> tuple[Order, bool]:
+    """Create or replace an order. Every rule is checked before anything changes."""
+    existing = m.orders.get(data.order_id)
+    problems = ProblemCollector()
+    _check_line_items(m, data.line_items, problems)
+    _check_shipments(data, problems)
+    _check_amounts(data, problems)
+    if existing is not None:
+        _check_returns_still_fit(m, existing, data, problems)
+    problems.raise_if_any()
+
+    now = m.now()
+    previous_lines = existing.line_items if existing else {}
+    order = Order(
+        order_id=data.order_id,
+        internal_id=existing.internal_id if existing else m.ids.next_int("order"),
+        currency=data.currency,
+        shipping_cost=data.shipping_cost,
+        total_amount=data.total_amount,
+        ordered_at=data.ordered_at or (existing.ordered_at if existing else now),
+        created_at=existing.created_at if existing else now,
+        line_items={
+            item.line_item_id: _line_item(m, item, previous_lines.get(item.line_item_id))
+            for item in data.line_items
+        },
+        shipping_address=data.shipping_address,
+        shipments=[_shipment(s) for s in data.shipments],
+        order_name=data.order_name,
+        order_number=data.order_number,
+        gift_card_amount=data.gift_card_amount,
+        taxes_amount=data.taxes_amount,
+        shipped_at=data.shipped_at or _first_shipped_at(data.shipments),
+        tags=list(data.tags),
+    )
+    m.orders[data.order_id] = order
+    return order, existing is None
+
+
+def _line_item(m: Merchant, data: LineItemInput, previous: LineItem | None) -> LineItem:
+    variant = m.products[data.product_id].variants[data.variant_id]
+    return LineItem(
+        line_item_id=data.line_item_id,
+        internal_id=previous.internal_id if previous else m.ids.next_int("line_item"),
+        product_id=data.product_id,
+        variant_id=data.variant_id,
+        quantity=data.quantity,
+        original_unit_price=data.original_unit_price,
+        discounted_unit_price=(
+            data.discounted_unit_price
+            if data.discounted_unit_price is not None
+            else data.original_unit_price
+        ),
+        unit_taxes=data.unit_taxes,
+        title=data.title,
+        sku=data.sku if data.sku is not None else variant.sku,
+    )
+
+
+def _shipment(data: ShipmentInput) -> Shipment:
+    return Shipment(
+        shipment_id=data.shipment_id,
+        lines=[
+            ShipmentLine(line.order_line_item_id, line.quantity, line.shipment_line_item_id)
+            for line in data.lines
+        ],
+        shipped_at=data.shipped_at,
+        tracking_reference=data.tracking_reference,
+        carrier=data.carrier,
+    )
+
+
+def _first_shipped_at(shipments: list[ShipmentInput]) -> datetime | None:
+    dates = [s.shipped_at for s in shipments if s.shipped_at is not None]
+    return min(dates) if dates else None
+
+
+def _check_line_items(m: Merchant, items: list[LineItemInput], problems: ProblemCollector) -> None:
+    seen: set[str] = set()
+    for index, item in enumerate(items):
+        path = f"lineItems[{index}]"
+        if item.line_item_id in seen:
+            problems.add(
+                f"{path}.lineItemId",
+                "DUPLICATE_ID",
+                f"line item '{item.line_item_id}' appears more than once",
+            )
+        seen.add(item.line_item_id)
+        product = m.products.get(item.product_id)
+        if product is None:
+            problems.add(
+                f"{path}.productId",
+                "UNKNOWN_PRODUCT",
+                f"product '{item.product_id}' does not exist; create it with POST /products first",
+            )
+        elif item.variant_id not in product.variants:
+            problems.add(
+                f"{path}.variantId",
+                "UNKNOWN_VARIANT",
+                f"product '{item.product_id}' has no variant '{item.variant_id}'",
+            )
+
+
+def _check_shipments(data: OrderInput, problems: ProblemCollector) -> None:
+    quantities = {item.line_item_id: item.quantity for item in data.line_items}
+    shipped: Counter[str] = Counter()
+    seen: set[str] = set()
+    for s_index, shipment in enumerate(data.shipments):
+        if shipment.shipment_id in seen:
+            problems.add(
+                f"shipments[{s_index}].shipmentId",
+                "DUPLICATE_ID",
+                f"shipment '{shipment.shipment_id}' appears more than once",
+            )
+        seen.add(shipment.shipment_id)
+        for l_index, line in enumerate(shipment.lines):
+            path = f"shipments[{s_index}].lineItems[{l_index}]"
+            if line.order_line_item_id not in quantities:
+                problems.add(
+                    f"{path}.orderLineItemId",
+                    "UNKNOWN_LINE_ITEM",
+                    f"the order has no line item '{line.order_line_item_id}'",
+                )
+                continue
+            shipped[line.order_line_item_id] += line.quantity
+            if shipped[line.order_line_item_id] > quantities[line.order_line_item_id]:
+                problems.add(
+                    f"{path}.quantity",
+                    "OVER_SHIPPED",
+                    f"line item '{line.order_line_item_id}' has quantity "
+                    f"{quantities[line.order_line_item_id]} but "
+                    f"{shipped[line.order_line_item_id]} units are shipped",
+                )
+
+
+def _check_amounts(data: OrderInput, problems: ProblemCollector) -> None:
+    if data.gift_card_amount > data.total_amount:
+        problems.add(
+            "giftCardAmount",
+            "EXCEEDS_TOTAL",
+            f"giftCardAmount {data.gift_card_amount} exceeds totalAmount {data.total_amount}",
+        )
+
+
+def _check_returns_still_fit(
+    m: Merchant, order: Order, data: OrderInput, problems: ProblemCollector
+) -> None:
+    """An update may not pull a line item (or units of it) from under a return."""
+    returns = [r for r in m.returns_of_order(order.order_id) if r.status != ReturnStatus.CANCELLED]
+    if not returns:
+        return
+    if data.currency != order.currency:
+        problems.add(
+            "currencyCode",
+            "CURRENCY_LOCKED",
+            f"the order has returns in {order.currency}; its currency cannot change",
+        )
+    on_returns: Counter[str] = Counter()
+    for ret in returns:
+        for item in ret.items:
+            on_returns[item.order_line_item_id] += item.quantity
+    new_quantities = {item.line_item_id: item.quantity for item in data.line_items}
+    for line_id, units in on_returns.items():
+        if new_quantities.get(line_id, 0) < units:
+            problems.add(
+                "lineItems",
+                "LINE_ITEM_IN_USE",
+                f"line item '{line_id}' has {units} unit(s) on returns; "
+                "it must stay on the order with at least that quantity",
+            )

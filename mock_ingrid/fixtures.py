@@ -1,0 +1,306 @@
+"""Fixture files: merchants with their catalogue, orders and returns driven to a status.
+
+The format (version 1) reuses the request bodies of the current API, so what a
+fixture says is exactly what the API would have been sent. Loading is
+all-or-nothing: files are applied to a scratch state and only swapped in
+when every one of them loaded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, Field, ValidationError
+
+from mock_ingrid.api.current.schemas import (
+    OrderBody,
+    ProductBody,
+    ReturnCreateItem,
+    WarehouseReportBody,
+)
+from mock_ingrid.api.errors import field_path
+from mock_ingrid.api.jsonio import JsonSyntaxError, loads
+from mock_ingrid.api.types import WIRE_CONFIG, CurrencyCode, Identifier, Money, ShortText
+from mock_ingrid.domain import catalog, orders, returns, settlement, warehouse
+from mock_ingrid.domain.commands import ReturnItemInput
+from mock_ingrid.domain.errors import DomainError, InvalidInput
+from mock_ingrid.domain.merchant import Merchant
+from mock_ingrid.domain.model import Deductions, MerchantSettings
+from mock_ingrid.money import ZERO
+from mock_ingrid.store import State
+
+FORMAT_VERSION = 1
+
+
+class FixtureError(Exception):
+    """A fixture that cannot be loaded: names the file and the path of the bad field."""
+
+
+class _Model(BaseModel):
+    model_config = WIRE_CONFIG | {"extra": "forbid"}
+
+
+class DeductionsSpec(_Model):
+    return_shipment_cost: Money = ZERO
+    return_handling_cost: Money = ZERO
+
+
+class SettingsSpec(_Model):
+    currency: CurrencyCode = "SEK"
+    return_shipment_cost: Money = ZERO
+    return_handling_cost: Money = ZERO
+    deductions_by_currency: dict[CurrencyCode, DeductionsSpec] = {}
+    return_window_days: Annotated[int, Field(ge=0, le=36_500)] | None = None
+    refund_shipping: bool = False
+    exchange_cost: Money = ZERO
+    auto_confirm_returns: bool = True
+    carrier: ShortText = "PostNord"
+
+    def to_settings(self) -> MerchantSettings:
+        return MerchantSettings(
+            currency=self.currency,
+            deductions=Deductions(self.return_shipment_cost, self.return_handling_cost),
+            deductions_by_currency={
+                code: Deductions(d.return_shipment_cost, d.return_handling_cost)
+                for code, d in self.deductions_by_currency.items()
+            },
+            return_window_days=self.return_window_days,
+            refund_shipping=self.refund_shipping,
+            exchange_cost=self.exchange_cost,
+            auto_confirm_returns=self.auto_confirm_returns,
+            carrier=self.carrier,
+        )
+
+
+class ExchangeTo(_Model):
+    product_id: Identifier
+    variant_id: Identifier
+
+
+class FixtureReturnItem(ReturnCreateItem):
+    model_config = WIRE_CONFIG | {"extra": "forbid"}
+    exchange_to: ExchangeTo | None = None
+
+
+class CompleteRefundStep(_Model):
+    amount: Money | None = None
+    transaction_id: ShortText | None = None
+
+
+class CompleteExchangeStep(_Model):
+    completed_order_id: Identifier
+    completed_order_number: ShortText | None = None
+    completed_order_name: ShortText | None = None
+
+
+class LabelReadyStep(_Model):
+    tracking_reference: ShortText | None = None
+    carrier: ShortText | None = None
+
+
+class ReportStep(WarehouseReportBody):
+    """A warehouse report for this return (``returnId`` is filled in)."""
+
+
+SimpleStep = Literal[
+    "confirm", "labelReady", "inTransit", "deliver", "lostInTransit", "cancel",
+    "approveReview", "rejectReview", "completeRefund", "failRefund", "retryRefund",
+    "completeExchange", "cancelExchange",
+]
+
+
+class ObjectStep(_Model):
+    label_ready: LabelReadyStep | None = None
+    warehouse_report: ReportStep | None = None
+    complete_refund: CompleteRefundStep | None = None
+    complete_exchange: CompleteExchangeStep | None = None
+    no_return_needed: list[Annotated[int, Field(ge=0)]] | None = Field(
+        default=None, description="indexes of this return's items the customer keeps"
+    )
+
+
+class ReturnSpec(_Model):
+    order_id: Identifier
+    items: Annotated[list[FixtureReturnItem], Field(min_length=1)]
+    customer_note: str | None = None
+    steps: list[SimpleStep | ObjectStep] = []
+
+
+class MerchantSpec(_Model):
+    api_key: Annotated[str, Field(min_length=1, max_length=255)]
+    settings: SettingsSpec | None = None
+    products: list[ProductBody] = []
+    orders: list[OrderBody] = []
+    returns: list[ReturnSpec] = []
+
+
+class FixtureFile(_Model):
+    version: Literal[1]
+    description: str | None = None
+    merchants: list[MerchantSpec]
+
+
+def load_fixture_paths(state: State, paths: Sequence[Path]) -> int:
+    """Load every file (a directory means its ``*.json``), all or nothing."""
+    files = [f for path in paths for f in _expand(path)]
+    scratch = State(state.clock, seed=state.seed)
+    for file in files:
+        _load_file(scratch, file)
+    state.merchants.update(scratch.merchants)
+    for merchant in scratch.merchants.values():
+        merchant.rebind(state.listeners)
+    return len(files)
+
+
+def load_fixture_data(state: State, data: Any, source: str = "<fixture>") -> None:
+    scratch = State(state.clock, seed=state.seed)
+    _apply(scratch, _parse(data, source), source)
+    state.merchants.update(scratch.merchants)
+    for merchant in scratch.merchants.values():
+        merchant.rebind(state.listeners)
+
+
+def _expand(path: Path) -> Iterable[Path]:
+    if path.is_dir():
+        return sorted(path.glob("*.json"))
+    return [path]
+
+
+def _load_file(state: State, file: Path) -> None:
+    try:
+        raw = file.read_bytes()
+    except OSError as exc:
+        raise FixtureError(f"{file}: cannot read: {exc.strerror}") from None
+    try:
+        data = loads(raw)
+    except JsonSyntaxError as exc:
+        raise FixtureError(f"{file}: not valid JSON: {exc}") from None
+    _apply(state, _parse(data, str(file)), str(file))
+
+
+def _parse(data: Any, source: str) -> FixtureFile:
+    try:
+        return FixtureFile.model_validate(data)
+    except ValidationError as exc:
+        lines = [
+            f"{source}: {field_path(error['loc'])}: {error['msg']}"
+            for error in exc.errors(include_url=False, include_input=False)
+        ]
+        raise FixtureError("invalid fixture\n  " + "\n  ".join(lines)) from None
+
+
+def _apply(state: State, fixture: FixtureFile, source: str) -> None:
+    for m_index, spec in enumerate(fixture.merchants):
+        base = f"merchants[{m_index}]"
+        merchant = state.merchant(spec.api_key)
+        if spec.settings is not None:
+            merchant.settings = spec.settings.to_settings()
+        _each(source, f"{base}.products", spec.products, lambda p, _: catalog.upsert_product(merchant, p.to_command()))
+        _each(source, f"{base}.orders", spec.orders, lambda o, _: orders.upsert_order(merchant, o.to_command()))
+        _each(source, f"{base}.returns", spec.returns, lambda r, path: _drive_return(merchant, r, source, path))
+
+
+def _each(source: str, path: str, items: Sequence[Any], apply: Any) -> None:
+    for index, item in enumerate(items):
+        try:
+            apply(item, f"{path}[{index}]")
+        except FixtureError:
+            raise
+        except DomainError as exc:
+            raise FixtureError(_describe(source, f"{path}[{index}]", exc)) from None
+
+
+def _describe(source: str, path: str, exc: DomainError) -> str:
+    if isinstance(exc, InvalidInput):
+        return "invalid fixture\n  " + "\n  ".join(
+            f"{source}: {path}.{p.path}: {p.message}" for p in exc.problems
+        )
+    return f"invalid fixture\n  {source}: {path}: {exc.message}"
+
+
+def _drive_return(m: Merchant, spec: ReturnSpec, source: str, path: str) -> None:
+    ret = returns.create_return(
+        m,
+        spec.order_id,
+        [
+            ReturnItemInput(
+                order_line_item_id=item.order_line_item_id,
+                quantity=item.quantity,
+                reason_code=item.reason.code if item.reason else None,
+                sub_reason_code=item.reason.sub_reason_code if item.reason else None,
+                exchange_to_product_id=item.exchange_to.product_id if item.exchange_to else None,
+                exchange_to_variant_id=item.exchange_to.variant_id if item.exchange_to else None,
+            )
+            for item in spec.items
+        ],
+        spec.customer_note,
+    )
+    for index, step in enumerate(spec.steps):
+        try:
+            _run_step(m, ret.return_id, step)
+        except DomainError as exc:
+            raise FixtureError(_describe(source, f"{path}.steps[{index}]", exc)) from None
+
+
+def _run_step(m: Merchant, return_id: str, step: str | ObjectStep) -> None:
+    if isinstance(step, str):
+        _SIMPLE_STEPS[step](m, return_id)
+        return
+    if step.label_ready is not None:
+        returns.mark_label_ready(m, return_id, step.label_ready.tracking_reference, step.label_ready.carrier)
+    if step.warehouse_report is not None:
+        command = step.warehouse_report.to_command()
+        command.return_id = return_id
+        warehouse.submit_report(m, command)
+    if step.no_return_needed is not None:
+        ret = m.returns[return_id]
+        ids = [ret.items[i].return_item_id for i in step.no_return_needed if i < len(ret.items)]
+        returns.mark_no_return_needed(m, return_id, ids)
+    if step.complete_refund is not None:
+        _complete_refund(m, return_id, step.complete_refund)
+    if step.complete_exchange is not None:
+        c = step.complete_exchange
+        settlement.complete_exchange(
+            m, _open_exchange(m, return_id), c.completed_order_id, c.completed_order_number, c.completed_order_name
+        )
+
+
+def _complete_refund(m: Merchant, return_id: str, step: CompleteRefundStep) -> None:
+    refund = m.refunds[_open_refund(m, return_id)]
+    amount = step.amount if step.amount is not None else refund.total_amount
+    settlement.complete_refund(m, refund.refund_id, amount, refund.currency, step.transaction_id)
+
+
+def _open_refund(m: Merchant, return_id: str) -> str:
+    ids = m.returns[return_id].refund_ids
+    if not ids:
+        raise InvalidInput.one("steps", "NO_REFUND", f"return '{return_id}' has no refund transaction yet")
+    return ids[-1]
+
+
+def _open_exchange(m: Merchant, return_id: str) -> str:
+    ids = m.returns[return_id].exchange_ids
+    if not ids:
+        raise InvalidInput.one("steps", "NO_EXCHANGE", f"return '{return_id}' has no exchange order yet")
+    return ids[-1]
+
+
+_SIMPLE_STEPS: dict[str, Any] = {
+    "confirm": returns.confirm_return,
+    "labelReady": lambda m, rid: returns.mark_label_ready(m, rid),
+    "inTransit": returns.scan_in_transit,
+    "deliver": returns.deliver_to_warehouse,
+    "lostInTransit": returns.lose_in_transit,
+    "cancel": returns.cancel_return,
+    "approveReview": lambda m, rid: warehouse.approve_review(m, m.returns[rid].report_id or "?"),
+    "rejectReview": lambda m, rid: warehouse.reject_review(m, m.returns[rid].report_id or "?"),
+    "completeRefund": lambda m, rid: _complete_refund(m, rid, CompleteRefundStep()),
+    "failRefund": lambda m, rid: settlement.fail_refund(m, _open_refund(m, rid)),
+    "retryRefund": lambda m, rid: settlement.retry_refund(m, _open_refund(m, rid)),
+    "completeExchange": lambda m, rid: settlement.complete_exchange(
+        m, _open_exchange(m, rid), f"EXCHANGE-{rid}", None, None
+    ),
+    "cancelExchange": lambda m, rid: settlement.cancel_exchange(m, _open_exchange(m, rid)),
+}
