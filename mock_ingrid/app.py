@@ -11,6 +11,8 @@ from mock_ingrid.api.current.errors import ERRORS as CURRENT_ERRORS
 from mock_ingrid.api.current.routes import ROUTES as CURRENT_ROUTES
 from mock_ingrid.api.endpoint import ErrorRenderer
 from mock_ingrid.api.errors import ApiError
+from mock_ingrid.api.legacy.errors import ERRORS as LEGACY_ERRORS
+from mock_ingrid.api.legacy.routes import ROUTES as LEGACY_ROUTES
 from mock_ingrid.control.routes import ROUTES as CONTROL_ROUTES
 from mock_ingrid.runtime import Runtime
 from mock_ingrid.settings import Settings
@@ -19,6 +21,8 @@ _STATUS_CODES = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
 
 
 def _renderer_for(path: str) -> ErrorRenderer:
+    if path == "/merchant" or path.startswith("/merchant/"):
+        return LEGACY_ERRORS
     return CURRENT_ERRORS
 
 
@@ -44,7 +48,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     """Build the app. State is created here, eagerly: test clients may skip lifespan."""
     runtime = runtime or Runtime.build(settings or Settings())
     app = Starlette(
-        routes=[*CONTROL_ROUTES, *CURRENT_ROUTES],
+        routes=[*CONTROL_ROUTES, *LEGACY_ROUTES, *CURRENT_ROUTES],
         exception_handlers={HTTPException: _http_error, ApiError: _api_error},
     )
     app.state.runtime = runtime

@@ -1,0 +1,1 @@
+"""Pure views of domain entities in another vocabulary (shared by APIs and webhooks)."""
