@@ -54,28 +54,41 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run the emulator. Each option can also be set with the environment "
         "variable shown in brackets.",
     )
-    serve.add_argument("--host", help=f"interface to bind [MOCK_INGRID_HOST] (default {DEFAULT_HOST})")
+    serve.add_argument(
+        "--host", help=f"interface to bind [MOCK_INGRID_HOST] (default {DEFAULT_HOST})"
+    )
     serve.add_argument("--port", help=f"port to bind [MOCK_INGRID_PORT] (default {DEFAULT_PORT})")
     serve.add_argument(
-        "--api-key", action="append", default=None, metavar="KEY",
+        "--api-key",
+        action="append",
+        default=None,
+        metavar="KEY",
         help="accept only this key (repeatable) [MOCK_INGRID_API_KEYS, comma-separated]; "
         "without it any non-empty key is accepted and is its own merchant",
     )
     serve.add_argument(
-        "--fixtures", action="append", default=None, metavar="PATH",
-        help="load a fixture file or directory at start (repeatable) [MOCK_INGRID_FIXTURES, comma-separated]",
+        "--fixtures",
+        action="append",
+        default=None,
+        metavar="PATH",
+        help="load a fixture file or directory at start (repeatable) "
+        "[MOCK_INGRID_FIXTURES, comma-separated]",
     )
     serve.add_argument("--seed", help="seed of every random choice [MOCK_INGRID_SEED] (default 0)")
     serve.add_argument(
-        "--freeze-time", metavar="ISO8601",
-        help="start a frozen clock at this instant, for reproducible timestamps [MOCK_INGRID_FREEZE_TIME]",
+        "--freeze-time",
+        metavar="ISO8601",
+        help="start a frozen clock at this instant, for reproducible timestamps "
+        "[MOCK_INGRID_FREEZE_TIME]",
     )
     serve.add_argument(
         "--max-body-bytes",
-        help=f"largest request body accepted [MOCK_INGRID_MAX_BODY_BYTES] (default {DEFAULT_MAX_BODY_BYTES})",
+        help="largest request body accepted [MOCK_INGRID_MAX_BODY_BYTES] "
+        f"(default {DEFAULT_MAX_BODY_BYTES})",
     )
     serve.add_argument(
-        "--log-level", choices=["critical", "error", "warning", "info", "debug"],
+        "--log-level",
+        choices=["critical", "error", "warning", "info", "debug"],
         help="server log level [MOCK_INGRID_LOG_LEVEL] (default warning)",
     )
     return parser
@@ -95,7 +108,9 @@ def settings_from(args: argparse.Namespace) -> Settings:
     try:
         frozen_at = parse_instant(freeze) if freeze else None
     except ValueError:
-        raise CliError(f"--freeze-time: '{freeze}' is not an ISO 8601 instant with a timezone") from None
+        raise CliError(
+            f"--freeze-time: '{freeze}' is not an ISO 8601 instant with a timezone"
+        ) from None
     return Settings(
         host=host,
         port=port,
@@ -104,7 +119,9 @@ def settings_from(args: argparse.Namespace) -> Settings:
         seed=_int(args.seed or _env("SEED") or "0", "--seed", 0, 2**63 - 1),
         max_body_bytes=_int(
             args.max_body_bytes or _env("MAX_BODY_BYTES") or str(DEFAULT_MAX_BODY_BYTES),
-            "--max-body-bytes", 1, 2**31,
+            "--max-body-bytes",
+            1,
+            2**31,
         ),
         freeze_time=frozen_at,
         log_level=args.log_level or _env("LOG_LEVEL") or "warning",

@@ -8,7 +8,8 @@ when every one of them loaded.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -105,9 +106,19 @@ class ReportStep(WarehouseReportBody):
 
 
 SimpleStep = Literal[
-    "confirm", "labelReady", "inTransit", "deliver", "lostInTransit", "cancel",
-    "approveReview", "rejectReview", "completeRefund", "failRefund", "retryRefund",
-    "completeExchange", "cancelExchange",
+    "confirm",
+    "labelReady",
+    "inTransit",
+    "deliver",
+    "lostInTransit",
+    "cancel",
+    "approveReview",
+    "rejectReview",
+    "completeRefund",
+    "failRefund",
+    "retryRefund",
+    "completeExchange",
+    "cancelExchange",
 ]
 
 
@@ -197,19 +208,23 @@ def _apply(state: State, fixture: FixtureFile, source: str) -> None:
         merchant = state.merchant(spec.api_key)
         if spec.settings is not None:
             merchant.settings = spec.settings.to_settings()
-        _each(source, f"{base}.products", spec.products, lambda p, _: catalog.upsert_product(merchant, p.to_command()))
-        _each(source, f"{base}.orders", spec.orders, lambda o, _: orders.upsert_order(merchant, o.to_command()))
-        _each(source, f"{base}.returns", spec.returns, lambda r, path: _drive_return(merchant, r, source, path))
+        for index, product in enumerate(spec.products):
+            with _located(source, f"{base}.products[{index}]"):
+                catalog.upsert_product(merchant, product.to_command())
+        for index, order in enumerate(spec.orders):
+            with _located(source, f"{base}.orders[{index}]"):
+                orders.upsert_order(merchant, order.to_command())
+        for index, ret in enumerate(spec.returns):
+            _drive_return(merchant, ret, source, f"{base}.returns[{index}]")
 
 
-def _each(source: str, path: str, items: Sequence[Any], apply: Any) -> None:
-    for index, item in enumerate(items):
-        try:
-            apply(item, f"{path}[{index}]")
-        except FixtureError:
-            raise
-        except DomainError as exc:
-            raise FixtureError(_describe(source, f"{path}[{index}]", exc)) from None
+@contextmanager
+def _located(source: str, path: str) -> Iterator[None]:
+    """Turn a domain error into a FixtureError naming the file and the fixture path."""
+    try:
+        yield
+    except DomainError as exc:
+        raise FixtureError(_describe(source, path, exc)) from None
 
 
 def _describe(source: str, path: str, exc: DomainError) -> str:
@@ -221,27 +236,24 @@ def _describe(source: str, path: str, exc: DomainError) -> str:
 
 
 def _drive_return(m: Merchant, spec: ReturnSpec, source: str, path: str) -> None:
-    ret = returns.create_return(
-        m,
-        spec.order_id,
-        [
-            ReturnItemInput(
-                order_line_item_id=item.order_line_item_id,
-                quantity=item.quantity,
-                reason_code=item.reason.code if item.reason else None,
-                sub_reason_code=item.reason.sub_reason_code if item.reason else None,
-                exchange_to_product_id=item.exchange_to.product_id if item.exchange_to else None,
-                exchange_to_variant_id=item.exchange_to.variant_id if item.exchange_to else None,
-            )
-            for item in spec.items
-        ],
-        spec.customer_note,
-    )
+    with _located(source, path):
+        ret = returns.create_return(
+            m, spec.order_id, [_item(i) for i in spec.items], spec.customer_note
+        )
     for index, step in enumerate(spec.steps):
-        try:
+        with _located(source, f"{path}.steps[{index}]"):
             _run_step(m, ret.return_id, step)
-        except DomainError as exc:
-            raise FixtureError(_describe(source, f"{path}.steps[{index}]", exc)) from None
+
+
+def _item(item: FixtureReturnItem) -> ReturnItemInput:
+    return ReturnItemInput(
+        order_line_item_id=item.order_line_item_id,
+        quantity=item.quantity,
+        reason_code=item.reason.code if item.reason else None,
+        sub_reason_code=item.reason.sub_reason_code if item.reason else None,
+        exchange_to_product_id=item.exchange_to.product_id if item.exchange_to else None,
+        exchange_to_variant_id=item.exchange_to.variant_id if item.exchange_to else None,
+    )
 
 
 def _run_step(m: Merchant, return_id: str, step: str | ObjectStep) -> None:
@@ -249,7 +261,9 @@ def _run_step(m: Merchant, return_id: str, step: str | ObjectStep) -> None:
         _SIMPLE_STEPS[step](m, return_id)
         return
     if step.label_ready is not None:
-        returns.mark_label_ready(m, return_id, step.label_ready.tracking_reference, step.label_ready.carrier)
+        returns.mark_label_ready(
+            m, return_id, step.label_ready.tracking_reference, step.label_ready.carrier
+        )
     if step.warehouse_report is not None:
         command = step.warehouse_report.to_command()
         command.return_id = return_id
@@ -263,7 +277,11 @@ def _run_step(m: Merchant, return_id: str, step: str | ObjectStep) -> None:
     if step.complete_exchange is not None:
         c = step.complete_exchange
         settlement.complete_exchange(
-            m, _open_exchange(m, return_id), c.completed_order_id, c.completed_order_number, c.completed_order_name
+            m,
+            _open_exchange(m, return_id),
+            c.completed_order_id,
+            c.completed_order_number,
+            c.completed_order_name,
         )
 
 
@@ -276,14 +294,18 @@ def _complete_refund(m: Merchant, return_id: str, step: CompleteRefundStep) -> N
 def _open_refund(m: Merchant, return_id: str) -> str:
     ids = m.returns[return_id].refund_ids
     if not ids:
-        raise InvalidInput.one("steps", "NO_REFUND", f"return '{return_id}' has no refund transaction yet")
+        raise InvalidInput.one(
+            "steps", "NO_REFUND", f"return '{return_id}' has no refund transaction yet"
+        )
     return ids[-1]
 
 
 def _open_exchange(m: Merchant, return_id: str) -> str:
     ids = m.returns[return_id].exchange_ids
     if not ids:
-        raise InvalidInput.one("steps", "NO_EXCHANGE", f"return '{return_id}' has no exchange order yet")
+        raise InvalidInput.one(
+            "steps", "NO_EXCHANGE", f"return '{return_id}' has no exchange order yet"
+        )
     return ids[-1]
 
 

@@ -54,7 +54,9 @@ def authenticate(request: Request) -> Merchant:
     return runtime.state.merchant(key)
 
 
-def api_endpoint(renderer: ErrorRenderer) -> Callable[[Handler], Callable[[Request], Awaitable[Response]]]:
+def api_endpoint(
+    renderer: ErrorRenderer,
+) -> Callable[[Handler], Callable[[Request], Awaitable[Response]]]:
     """Wrap a ``handler(request, merchant)``: authenticate, and render every error."""
 
     def decorate(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
@@ -96,21 +98,32 @@ async def read_json(request: Request) -> Any:
     content_type = request.headers.get("content-type", "")
     media = content_type.split(";", 1)[0].strip().lower()
     if media and media != JSON_TYPE and not media.endswith("+json"):
-        raise ApiError(415, "UNSUPPORTED_MEDIA_TYPE", f"send Content-Type: application/json, not '{media}' (with curl: -H 'content-type: application/json')")
+        raise ApiError(
+            415,
+            "UNSUPPORTED_MEDIA_TYPE",
+            f"send Content-Type: application/json, not '{media}' "
+            "(with curl: -H 'content-type: application/json')",
+        )
     body = await read_body(request)
     if not body.strip():
-        raise ApiError(400, "MALFORMED_JSON", "the request body is empty; a JSON object is expected")
+        raise ApiError(
+            400, "MALFORMED_JSON", "the request body is empty; a JSON object is expected"
+        )
     try:
         return loads(body)
     except JsonSyntaxError as exc:
-        raise ApiError(400, "MALFORMED_JSON", f"the request body is not valid JSON: {exc}") from None
+        raise ApiError(
+            400, "MALFORMED_JSON", f"the request body is not valid JSON: {exc}"
+        ) from None
 
 
 async def read_model(request: Request, model: type[M]) -> M:
     data = await read_json(request)
     if not isinstance(data, dict):
         raise ApiError(
-            400, "VALIDATION_ERROR", "the request body must be a JSON object",
+            400,
+            "VALIDATION_ERROR",
+            "the request body must be a JSON object",
             [Problem("$", "INVALID_TYPE", "expected an object")],
         )
     return validate_model(model, data)

@@ -66,7 +66,11 @@ def field_path(loc: Sequence[int | str], prefix: str = "") -> str:
 def _code(error_type: str) -> str:
     if error_type in _CODES:
         return _CODES[error_type]
-    if error_type.endswith("_type") or error_type.endswith("_parsing") or error_type == "is_instance_of":
+    if (
+        error_type.endswith("_type")
+        or error_type.endswith("_parsing")
+        or error_type == "is_instance_of"
+    ):
         return "INVALID_TYPE"
     if error_type.startswith("datetime"):
         return "INVALID_DATETIME"

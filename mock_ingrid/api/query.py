@@ -14,7 +14,9 @@ from mock_ingrid.domain.errors import Problem
 
 def _bad(name: str, code: str, message: str) -> ApiError:
     return ApiError(
-        400, "INVALID_PARAMETER", f"query parameter '{name}': {message}",
+        400,
+        "INVALID_PARAMETER",
+        f"query parameter '{name}': {message}",
         [Problem(name, code, message, location="query")],
     )
 
@@ -31,7 +33,7 @@ def int_param(
 ) -> int | None:
     raw = _single(request, name)
     if raw is None or raw == "":
-        if raw == "" or default is None and raw is not None:
+        if raw == "" or (default is None and raw is not None):
             raise _bad(name, "REQUIRED", "a value is required")
         return default
     if not (raw.isascii() and raw.lstrip("-").isdigit()) or len(raw) > 12:

@@ -1,9 +1,9 @@
 """Protocol-free domain errors; each API generation renders them in its own shape.
 
-    DomainError
-    ├── NotFound            an entity named by the caller does not exist
-    ├── InvalidInput        the request is well-formed but breaks a rule (field paths)
-    └── InvalidTransition   the entity's lifecycle does not allow the event now
+DomainError
+├── NotFound            an entity named by the caller does not exist
+├── InvalidInput        the request is well-formed but breaks a rule (field paths)
+└── InvalidTransition   the entity's lifecycle does not allow the event now
 """
 
 from __future__ import annotations

@@ -60,7 +60,9 @@ class Lifecycle:
     def __init__(self, entity: str, rows: Iterable[tuple[str, Iterable[str], str]]) -> None:
         self.entity = entity
         self.transitions: tuple[Transition, ...] = tuple(
-            Transition(event, source, target) for event, sources, target in rows for source in sources
+            Transition(event, source, target)
+            for event, sources, target in rows
+            for source in sources
         )
         self._table = {(t.event, t.source): t.target for t in self.transitions}
 
@@ -121,7 +123,11 @@ REFUND_LIFECYCLE = Lifecycle(
         ("create", [CREATED], RefundStatus.PENDING),
         ("await_external_refund", [RefundStatus.PENDING], RefundStatus.AWAITING_EXTERNAL_REFUND),
         ("complete", [RefundStatus.AWAITING_EXTERNAL_REFUND], RefundStatus.SUCCESS),
-        ("fail", [RefundStatus.PENDING, RefundStatus.AWAITING_EXTERNAL_REFUND], RefundStatus.FAILED),
+        (
+            "fail",
+            [RefundStatus.PENDING, RefundStatus.AWAITING_EXTERNAL_REFUND],
+            RefundStatus.FAILED,
+        ),
         ("retry", [RefundStatus.FAILED], RefundStatus.AWAITING_EXTERNAL_REFUND),
     ],
 )

@@ -90,7 +90,9 @@ class Merchant:
         """Check a transition without applying it (for validating before changing)."""
         return LIFECYCLES[kind].target(entity_id, status, event)
 
-    def move(self, kind: str, entity: HasLifecycle, entity_id: str, return_id: str, event: str) -> None:
+    def move(
+        self, kind: str, entity: HasLifecycle, entity_id: str, return_id: str, event: str
+    ) -> None:
         source = entity.status
         target = LIFECYCLES[kind].target(entity_id, source, event)
         at = self.now()
@@ -118,4 +120,3 @@ def _require(table: dict[str, T], kind: str, entity_id: str, path: str | None) -
         return table[entity_id]
     except KeyError:
         raise NotFound(kind, entity_id, path) from None
-

@@ -37,7 +37,11 @@ def compute_refund(
     """
     currency = order.currency
     lines = [
-        RefundLine(line_id, quantity, quantize(order.line_items[line_id].paid_unit_price * quantity, currency))
+        RefundLine(
+            line_id,
+            quantity,
+            quantize(order.line_items[line_id].paid_unit_price * quantity, currency),
+        )
         for line_id, quantity in units.items()
         if quantity > 0
     ]

@@ -23,7 +23,9 @@ from mock_ingrid.domain.settlement import settle
 
 def returnable_units(m: Merchant, order: Order) -> Counter[str]:
     """Shipped units per line item that are on no open (non-cancelled) return."""
-    units: Counter[str] = Counter({line_id: order.shipped_quantity(line_id) for line_id in order.line_items})
+    units: Counter[str] = Counter(
+        {line_id: order.shipped_quantity(line_id) for line_id in order.line_items}
+    )
     for ret in m.returns_of_order(order.order_id):
         if ret.status != ReturnStatus.CANCELLED:
             for item in ret.items:
@@ -117,9 +119,15 @@ def mark_no_return_needed(m: Merchant, return_id: str, return_item_ids: list[str
     for index, item_id in enumerate(return_item_ids):
         item = ret.item(item_id)
         if item is None:
-            problems.add(f"returnItemIds[{index}]", "UNKNOWN_RETURN_ITEM", f"the return has no item '{item_id}'")
+            problems.add(
+                f"returnItemIds[{index}]",
+                "UNKNOWN_RETURN_ITEM",
+                f"the return has no item '{item_id}'",
+            )
         elif item.status != ItemStatus.PENDING:
-            problems.add(f"returnItemIds[{index}]", "ITEM_NOT_PENDING", f"item '{item_id}' is {item.status}")
+            problems.add(
+                f"returnItemIds[{index}]", "ITEM_NOT_PENDING", f"item '{item_id}' is {item.status}"
+            )
     problems.raise_if_any()
     for item_id in return_item_ids:
         item = ret.item(item_id)
@@ -156,7 +164,9 @@ def _check_tracking_free(m: Merchant, ret: Return, tracking: str | None) -> None
     owner = m.returns_by_tracking.get(tracking) if tracking else None
     if owner is not None and owner != ret.return_id:
         raise InvalidInput.one(
-            "trackingReference", "DUPLICATE_TRACKING_REFERENCE", f"return '{owner}' already uses '{tracking}'"
+            "trackingReference",
+            "DUPLICATE_TRACKING_REFERENCE",
+            f"return '{owner}' already uses '{tracking}'",
         )
 
 
@@ -202,10 +212,11 @@ def _check_items(m: Merchant, order: Order, items: list[ReturnItemInput]) -> Non
         requested[item.order_line_item_id] += item.quantity
         if requested[item.order_line_item_id] > available[item.order_line_item_id]:
             shipped = order.shipped_quantity(item.order_line_item_id)
+            left = max(available[item.order_line_item_id], 0)
             problems.add(
                 f"{path}.quantity",
                 "QUANTITY_NOT_RETURNABLE",
-                f"line item '{item.order_line_item_id}' has {max(available[item.order_line_item_id], 0)} "
+                f"line item '{item.order_line_item_id}' has {left} "
                 f"returnable unit(s) ({shipped} shipped, the rest on open returns); "
                 f"{requested[item.order_line_item_id]} requested",
             )
@@ -213,12 +224,18 @@ def _check_items(m: Merchant, order: Order, items: list[ReturnItemInput]) -> Non
     problems.raise_if_any()
 
 
-def _check_exchange(m: Merchant, item: ReturnItemInput, path: str, problems: ProblemCollector) -> None:
+def _check_exchange(
+    m: Merchant, item: ReturnItemInput, path: str, problems: ProblemCollector
+) -> None:
     product_id, variant_id = item.exchange_to_product_id, item.exchange_to_variant_id
     if product_id is None and variant_id is None:
         return
     if not product_id or not variant_id:
-        problems.add(f"{path}.exchange", "INCOMPLETE_EXCHANGE", "an exchange needs both a product and a variant")
+        problems.add(
+            f"{path}.exchange",
+            "INCOMPLETE_EXCHANGE",
+            "an exchange needs both a product and a variant",
+        )
         return
     product = m.products.get(product_id)
     if product is None or variant_id not in product.variants:

@@ -166,7 +166,10 @@ def _fully_returned(m: Merchant, order: Order, current: Return) -> bool:
     """Whether, with ``current`` settled, every ordered unit has come back."""
     units: Counter[str] = Counter()
     for ret in m.returns_of_order(order.order_id):
-        settled = ret is current or ret.status in (ReturnStatus.REFUND_PENDING, ReturnStatus.COMPLETED)
+        settled = ret is current or ret.status in (
+            ReturnStatus.REFUND_PENDING,
+            ReturnStatus.COMPLETED,
+        )
         if settled:
             for item in ret.items:
                 units[item.order_line_item_id] += settled_units(item)

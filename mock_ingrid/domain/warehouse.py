@@ -41,7 +41,14 @@ def submit_report(m: Merchant, data: ReportInput) -> WarehouseReport:
         status=CREATED,
         processing=data.processing,
         items=[
-            ReportItem(item.return_item_id, item.order_line_item_id, given.sku, given.quantity, given.action, given.comment)
+            ReportItem(
+                item.return_item_id,
+                item.order_line_item_id,
+                given.sku,
+                given.quantity,
+                given.action,
+                given.comment,
+            )
             for given, item in matched
         ],
         created_at=now,
@@ -173,7 +180,10 @@ def _match_items(
             item
             for item in ret.items
             if (given.return_item_id is None or item.return_item_id == given.return_item_id)
-            and (given.order_line_item_id is None or item.order_line_item_id == given.order_line_item_id)
+            and (
+                given.order_line_item_id is None
+                or item.order_line_item_id == given.order_line_item_id
+            )
             and (given.sku is None or order.line_items[item.order_line_item_id].sku == given.sku)
         ]
         if given.return_item_id is None and given.order_line_item_id is None and given.sku is None:
@@ -183,8 +193,7 @@ def _match_items(
             problems.add(
                 path,
                 "UNKNOWN_RETURN_ITEM",
-                f"return '{ret.return_id}' has no item matching "
-                + _describe_keys(given),
+                f"return '{ret.return_id}' has no item matching " + _describe_keys(given),
             )
             continue
         item = next(
@@ -192,7 +201,9 @@ def _match_items(
             candidates[0],
         )
         if item.settles_without_receipt:
-            problems.add(path, "ITEM_NOT_EXPECTED", f"item '{item.return_item_id}' is {item.status}")
+            problems.add(
+                path, "ITEM_NOT_EXPECTED", f"item '{item.return_item_id}' is {item.status}"
+            )
             continue
         reported[item.return_item_id] += given.quantity
         if reported[item.return_item_id] > item.quantity:
@@ -216,7 +227,9 @@ def _describe_keys(given: ReportItemInput) -> str:
     return ", ".join(f"{k}='{v}'" for k, v in keys.items() if v is not None)
 
 
-def _apply_inspection(ret: Return, matched: list[tuple[ReportItemInput, ReturnItem]], now: datetime) -> None:
+def _apply_inspection(
+    ret: Return, matched: list[tuple[ReportItemInput, ReturnItem]], now: datetime
+) -> None:
     for given, item in matched:
         if given.action is ReportAction.APPROVED:
             item.approved_quantity += given.quantity

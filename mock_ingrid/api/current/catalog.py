@@ -37,7 +37,10 @@ async def get_product(request: Request, m: Merchant) -> Response:
 async def patch_product(request: Request, m: Merchant) -> Response:
     product = m.require_product(request.path_params["productId"])
     patch = await read_model(request, ProductPatch)
-    merged = {**render.product(product), **patch.model_dump(by_alias=True, exclude_unset=True, mode="json")}
+    merged = {
+        **render.product(product),
+        **patch.model_dump(by_alias=True, exclude_unset=True, mode="json"),
+    }
     merged.pop("variants", None)
     body = validate_model(ProductBody, {**merged, "productId": product.product_id})
     updated = catalog.patch_product(m, product.product_id, body.to_command())
@@ -49,5 +52,7 @@ async def upsert_variant(request: Request, m: Merchant) -> Response:
     product_id = request.path_params["productId"]
     m.require_product(product_id)
     body = await read_model(request, VariantBody)
-    variant, created = catalog.upsert_variant(m, product_id, body.to_command(request.path_params["variantId"]))
+    variant, created = catalog.upsert_variant(
+        m, product_id, body.to_command(request.path_params["variantId"])
+    )
     return json_response(render.variant(variant), 201 if created else 200)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -62,5 +64,5 @@ async def create_return(request: Request, m: Merchant) -> Response:
     return json_response(render.return_(created), 201)
 
 
-def _ordered_at(order: Order) -> object:
+def _ordered_at(order: Order) -> datetime:
     return order.ordered_at

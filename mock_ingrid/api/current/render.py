@@ -185,7 +185,11 @@ def refund_body(t: RefundTransaction) -> Json:
             "returnShipmentCost": t.return_shipment_cost,
         },
         "lineItems": [
-            {"orderLineItemId": line.order_line_item_id, "quantity": line.quantity, "amount": line.amount}
+            {
+                "orderLineItemId": line.order_line_item_id,
+                "quantity": line.quantity,
+                "amount": line.amount,
+            }
             for line in t.lines
         ],
     }

@@ -58,8 +58,14 @@ class ProductCategory(Wire):
 
 
 _VARIANT_DETAILS = (
-    "bar_code", "weight_in_grams", "image_src", "image_srcs", "tags", "hs_code",
-    "manufacturing_country", "available_inventory",
+    "bar_code",
+    "weight_in_grams",
+    "image_src",
+    "image_srcs",
+    "tags",
+    "hs_code",
+    "manufacturing_country",
+    "available_inventory",
 )
 
 
@@ -83,7 +89,9 @@ class VariantBody(Wire):
             variant_id=variant_id,
             sku=self.sku,
             title=self.title,
-            properties=[p.model_dump(by_alias=True, exclude_none=True) for p in self.properties or []],
+            properties=[
+                p.model_dump(by_alias=True, exclude_none=True) for p in self.properties or []
+            ],
             details=self.dump(*_VARIANT_DETAILS),
         )
 
@@ -115,7 +123,9 @@ class ProductBody(ProductPatch):
             title=self.title,
             product_number=self.product_number,
             details=self.dump(*_PRODUCT_DETAILS),
-            variants=[v.to_command(v.variant_id) for v in self.variants] if self.variants is not None else None,
+            variants=[v.to_command(v.variant_id) for v in self.variants]
+            if self.variants is not None
+            else None,
         )
 
 
@@ -179,7 +189,9 @@ class Shipment(Wire):
         return ShipmentInput(
             shipment_id=self.shipment_id,
             lines=[
-                ShipmentLineInput(line.order_line_item_id, line.quantity, line.shipment_line_item_id)
+                ShipmentLineInput(
+                    line.order_line_item_id, line.quantity, line.shipment_line_item_id
+                )
                 for line in self.line_items
             ],
             shipped_at=self.shipped_at,

@@ -40,7 +40,9 @@ async def complete_refund_transaction(request: Request, m: Merchant) -> Response
     refund_id = request.path_params["refundTransactionId"]
     m.require_refund(refund_id)
     body = await read_model(request, RefundCompleteBody)
-    refund = settlement.complete_refund(m, refund_id, body.amount, body.currency_code, body.transaction_id)
+    refund = settlement.complete_refund(
+        m, refund_id, body.amount, body.currency_code, body.transaction_id
+    )
     return json_response(render.refund_transaction(refund))
 
 
@@ -58,7 +60,9 @@ async def list_exchanges(request: Request, m: Merchant) -> Response:
 
 @endpoint
 async def get_exchange(request: Request, m: Merchant) -> Response:
-    return json_response(render.exchange_order(m.require_exchange(request.path_params["exchangeOrderId"])))
+    return json_response(
+        render.exchange_order(m.require_exchange(request.path_params["exchangeOrderId"]))
+    )
 
 
 @endpoint
@@ -67,6 +71,10 @@ async def complete_exchange(request: Request, m: Merchant) -> Response:
     m.require_exchange(exchange_id)
     body = await read_model(request, ExchangeCompleteBody)
     exchange = settlement.complete_exchange(
-        m, exchange_id, body.completed_order_id, body.completed_order_number, body.completed_order_name
+        m,
+        exchange_id,
+        body.completed_order_id,
+        body.completed_order_number,
+        body.completed_order_name,
     )
     return json_response(render.exchange_order(exchange))
