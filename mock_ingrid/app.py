@@ -32,7 +32,9 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     if exc.status_code == 404:
         message = f"no operation at {request.method} {request.url.path}"
     elif exc.status_code == 405:
-        message = f"{request.method} is not allowed on {request.url.path}"
+        allowed = sorted((exc.headers or {}).get("Allow", "").split(", "))
+        message = f"{request.method} is not allowed on {request.url.path}; use {', '.join(allowed)}"
+        exc.headers = {"Allow": ", ".join(allowed)}
     else:
         message = str(exc.detail)
     error = ApiError(exc.status_code, code, message, headers=dict(exc.headers or {}))

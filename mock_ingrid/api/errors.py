@@ -34,6 +34,7 @@ _CODES = {
     "literal_error": "INVALID_ENUM",
     "string_pattern_mismatch": "INVALID_FORMAT",
     "url_parsing": "INVALID_FORMAT",
+    "uri_format": "INVALID_FORMAT",
     "url_scheme": "INVALID_FORMAT",
     "timezone_aware": "INVALID_DATETIME",
     "greater_than": "OUT_OF_RANGE",

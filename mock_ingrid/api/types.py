@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field
 from pydantic.alias_generators import to_camel
+from pydantic_core import PydanticCustomError
 
 
 def _int_as_decimal(value: Any) -> Any:
@@ -25,7 +26,9 @@ def _utc(value: datetime) -> datetime:
 def _uri(value: str) -> str:
     parts = urlsplit(value)
     if not parts.scheme or not (parts.netloc or parts.path):
-        raise ValueError("expected an absolute URI such as https://example.com/image.png")
+        raise PydanticCustomError(
+            "uri_format", "expected an absolute URI such as https://example.com/image.png"
+        )
     return value
 
 
@@ -54,7 +57,9 @@ Uri = Annotated[str, Field(max_length=4_096), AfterValidator(_uri)]
 def aware(value: datetime) -> datetime:
     """Refuse naive datetimes (RFC 3339 requires an offset)."""
     if value.tzinfo is None:
-        raise ValueError("a date-time needs a timezone, e.g. 2026-01-15T10:00:00Z")
+        raise PydanticCustomError(
+            "datetime_timezone", "a date-time needs a timezone, e.g. 2026-01-15T10:00:00Z"
+        )
     return value
 
 

@@ -1,0 +1,190 @@
+"""Operations 12-21: returns, cancellation, warehouse reports, refunds and exchanges."""
+
+from __future__ import annotations
+
+from starlette.testclient import TestClient
+
+from mock_ingrid.domain import returns as domain_returns
+from mock_ingrid.domain.commands import ReturnItemInput
+from mock_ingrid.runtime import Runtime
+from tests.api.flow import LINE_ID, ORDER_ID, create_return, ok, report, seed_reference
+
+
+def test_get_return_and_404(client: TestClient) -> None:
+    seed_reference(client)
+    created = create_return(client)
+    assert ok(client.get(f"/returns/{created['returnId']}")) == created
+    missing = client.get("/returns/404404")
+    assert missing.status_code == 404 and missing.json()["code"] == "RETURN_NOT_FOUND"
+
+
+def test_cancel_before_receipt_then_refused(client: TestClient) -> None:
+    seed_reference(client)
+    first = create_return(client)
+    cancelled = ok(client.post(f"/returns/{first['returnId']}/cancel"))
+    assert cancelled["status"] == "CANCELLED"
+    assert [i["status"] for i in cancelled["items"]] == ["CANCELLED"]
+    again = client.post(f"/returns/{first['returnId']}/cancel")
+    assert again.status_code == 400
+    assert again.json()["code"] == "INVALID_STATUS"
+    assert again.json()["details"]["status"] == "CANCELLED"
+    second = create_return(client)  # the cancelled return freed its unit
+    report(client, second["returnId"])
+    refused = client.post(f"/returns/{second['returnId']}/cancel")
+    assert refused.status_code == 400
+    assert "REFUND_PENDING" in refused.json()["message"]
+    assert client.post("/returns/999/cancel").status_code == 404
+
+
+def test_report_by_tracking_reference_and_by_order(client: TestClient) -> None:
+    seed_reference(client)
+    first = create_return(client)
+    by_tracking = ok(
+        client.post(
+            "/warehouse-reports",
+            json={
+                "shipmentTrackingReference": first["shipment"]["trackingReference"],
+                "items": [{"sku": "TS-M-BLK", "quantity": 1, "action": "DENIED"}],
+                "returnStation": "Stockholm DC",
+                "comment": "torn",
+            },
+        ),
+        201,
+    )
+    assert by_tracking["returnId"] == first["returnId"]
+    assert by_tracking["returnStation"] == "Stockholm DC"
+    assert ok(client.get(f"/returns/{first['returnId']}"))["status"] == "COMPLETED"
+    second = create_return(client)
+    by_order = ok(
+        client.post(
+            "/warehouse-reports",
+            json={
+                "orderId": ORDER_ID,
+                "items": [{"orderLineItemId": LINE_ID, "quantity": 1, "action": "APPROVED"}],
+            },
+        ),
+        201,
+    )
+    assert by_order["returnId"] == second["returnId"]
+
+
+def test_report_errors(client: TestClient) -> None:
+    seed_reference(client)
+    created = create_return(client)
+    no_key = client.post(
+        "/warehouse-reports",
+        json={"items": [{"sku": "TS-M-BLK", "quantity": 1, "action": "APPROVED"}]},
+    )
+    assert no_key.status_code == 400 and no_key.json()["errors"][0]["code"] == "MISSING_MATCH_KEY"
+    unknown = client.post(
+        "/warehouse-reports",
+        json={
+            "returnId": "999",
+            "items": [{"sku": "TS-M-BLK", "quantity": 1, "action": "APPROVED"}],
+        },
+    )
+    assert unknown.status_code == 404
+    assert unknown.json()["errors"][0]["path"] == "returnId"
+    bad_action = client.post(
+        "/warehouse-reports",
+        json={
+            "returnId": created["returnId"],
+            "items": [{"sku": "TS-M-BLK", "quantity": 1, "action": "MAYBE"}],
+        },
+    )
+    assert bad_action.status_code == 400
+    assert bad_action.json()["errors"][0] == {
+        "location": "body",
+        "path": "items[0].action",
+        "code": "INVALID_ENUM",
+        "message": "Input should be 'APPROVED' or 'DENIED'",
+    }
+    too_many = client.post(
+        "/warehouse-reports",
+        json={
+            "returnId": created["returnId"],
+            "items": [{"sku": "TS-M-BLK", "quantity": 2, "action": "APPROVED"}],
+        },
+    )
+    assert too_many.json()["errors"][0]["code"] == "QUANTITY_EXCEEDS_RETURN"
+    assert (
+        ok(client.get(f"/returns/{created['returnId']}"))["status"] == "CONFIRMED"
+    )  # nothing applied
+    report(client, created["returnId"])
+    twice = client.post(
+        "/warehouse-reports",
+        json={
+            "returnId": created["returnId"],
+            "items": [{"sku": "TS-M-BLK", "quantity": 1, "action": "APPROVED"}],
+        },
+    )
+    assert twice.status_code == 400 and "already inspected" in twice.json()["message"]
+
+
+def test_manual_review_holds_the_refund(client: TestClient, runtime: Runtime) -> None:
+    seed_reference(client)
+    created = create_return(client)
+    accepted = report(client, created["returnId"], manual=True)
+    assert accepted["reportProcessing"] == "MANUAL_REVIEW"
+    assert ok(client.get(f"/returns/{created['returnId']}"))["status"] == "RECEIVED"
+    assert ok(client.get("/refund-transactions"))["data"] == []
+
+
+def test_refund_complete_errors(client: TestClient) -> None:
+    seed_reference(client)
+    created = create_return(client)
+    report(client, created["returnId"])
+    refund_id = ok(client.get("/refund-transactions"))["data"][0]["refundTransactionId"]
+    url = f"/refund-transactions/{refund_id}/complete"
+    wrong_currency = client.post(url, json={"amount": 299, "currencyCode": "EUR"})
+    assert (
+        wrong_currency.status_code == 400
+        and wrong_currency.json()["errors"][0]["code"] == "CURRENCY_MISMATCH"
+    )
+    missing = client.post(url, json={"currencyCode": "SEK"})
+    assert missing.json()["errors"][0]["path"] == "amount"
+    negative = client.post(url, json={"amount": -1, "currencyCode": "SEK"})
+    assert negative.status_code == 400
+    ok(client.post(url, json={"amount": 299, "currencyCode": "SEK"}))
+    twice = client.post(url, json={"amount": 299, "currencyCode": "SEK"})
+    assert twice.status_code == 400 and "SUCCESS" in twice.json()["message"]
+    assert client.get("/refund-transactions/999").status_code == 404
+    assert (
+        client.post(
+            "/refund-transactions/999/complete", json={"amount": 1, "currencyCode": "SEK"}
+        ).status_code
+        == 404
+    )
+
+
+def test_exchange_complete_exactly_once(client: TestClient, runtime: Runtime) -> None:
+    seed_reference(client)
+    m = runtime.state.merchant("test-key")
+    ret = domain_returns.create_return(
+        m,
+        ORDER_ID,
+        [
+            ReturnItemInput(
+                LINE_ID, 1, exchange_to_product_id="PROD-123", exchange_to_variant_id="VAR-789"
+            )
+        ],
+    )
+    report(client, ret.return_id)
+    listed = ok(client.get("/exchanges", params={"status": "AWAITING_EXTERNAL_HANDLING"}))
+    exchange = listed["data"][0]
+    assert exchange["items"][0]["exchangeToVariantId"] == "VAR-789"
+    assert exchange["items"][0]["exchangeFromVariantId"] == "VAR-456"
+    assert ok(client.get(f"/exchanges/{exchange['exchangeOrderId']}")) == exchange
+    url = f"/exchanges/{exchange['exchangeOrderId']}/complete"
+    assert client.post(url, json={}).json()["errors"][0]["path"] == "completedOrderId"
+    body = {
+        "completedOrderId": "ORDER-99001",
+        "completedOrderNumber": "#10043",
+        "completedOrderName": "Replacement for #1042",
+    }
+    done = ok(client.post(url, json=body))
+    assert done["status"] == "COMPLETED" and done["completedOrderId"] == "ORDER-99001"
+    twice = client.post(url, json=body)
+    assert twice.status_code == 400 and "COMPLETED" in twice.json()["message"]
+    assert ok(client.get(f"/returns/{ret.return_id}"))["status"] == "COMPLETED"
+    assert client.get("/exchanges/999").status_code == 404
