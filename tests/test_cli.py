@@ -1,0 +1,90 @@
+"""``mock-ingrid serve`` as a user runs it: options, environment, fixtures, errors."""
+
+from __future__ import annotations
+
+import json
+import socket
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.server import free_port, run_cli, running_server
+
+pytestmark = pytest.mark.slow
+
+
+def test_serve_loads_the_demo_shop_and_answers_health() -> None:
+    with running_server(["--fixtures", "fixtures/demo-shop.json"]) as base:
+        assert httpx.get(f"{base}/_mock/health").json()["status"] == "ok"
+        returns = httpx.get(f"{base}/returns", headers={"x-api-key": "demo-key"}).json()
+        statuses = {r["status"] for r in returns["data"]}
+        assert {
+            "CONFIRMED",
+            "IN_TRANSIT",
+            "RECEIVED",
+            "REFUND_PENDING",
+            "COMPLETED",
+            "CANCELLED",
+        } <= statuses
+        assert httpx.get(f"{base}/returns", headers={"x-api-key": "other"}).json()["data"] == []
+
+
+def test_options_come_from_the_environment_too() -> None:
+    env = {"MOCK_INGRID_API_KEYS": "alpha,beta", "MOCK_INGRID_FREEZE_TIME": "2026-03-01T12:00:00Z"}
+    with running_server(env=env) as base:
+        assert httpx.get(f"{base}/returns", headers={"x-api-key": "beta"}).status_code == 200
+        assert httpx.get(f"{base}/returns", headers={"x-api-key": "gamma"}).status_code == 401
+        product = httpx.post(
+            f"{base}/products",
+            json={"productId": "p", "title": "t"},
+            headers={"x-api-key": "alpha"},
+        ).json()
+        assert product["createdAt"] == "2026-03-01T12:00:00Z"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--port", "http"], "--port: 'http' is not an integer"),
+        (["--port", "70000"], "--port: 70000 is out of range"),
+        (["--fixtures", "no/such/file.json"], "--fixtures: no/such/file.json does not exist"),
+        (["--freeze-time", "tomorrow"], "--freeze-time: 'tomorrow' is not an ISO 8601"),
+        (["--api-key", " "], "--api-key: a key cannot be empty"),
+    ],
+)
+def test_a_bad_option_is_a_clear_message_and_exit_2(args: list[str], message: str) -> None:
+    result = run_cli("serve", *args)
+    assert result.returncode == 2
+    assert message in result.stderr
+
+
+def test_a_port_in_use_is_refused() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_cli("serve", "--port", str(port))
+    assert result.returncode == 2
+    assert f"port {port} on 127.0.0.1 is already in use" in result.stderr
+
+
+def test_a_fixture_with_an_error_is_refused_with_file_and_path(tmp_path: Path) -> None:
+    broken = json.loads(Path("fixtures/demo-shop.json").read_text())
+    broken["merchants"][0]["orders"][1]["lineItems"][0]["quantity"] = "two"
+    bad_file = tmp_path / "broken.json"
+    bad_file.write_text(json.dumps(broken))
+    result = run_cli("serve", "--port", str(free_port()), "--fixtures", str(bad_file))
+    assert result.returncode == 2
+    assert f"{bad_file}: merchants[0].orders[1].lineItems[0].quantity" in result.stderr
+
+
+def test_a_fixture_that_breaks_a_rule_names_the_step(tmp_path: Path) -> None:
+    broken = json.loads(Path("fixtures/demo-shop.json").read_text())
+    broken["merchants"][0]["returns"][0]["steps"] = ["inTransit"]
+    bad_file = tmp_path / "rule.json"
+    bad_file.write_text(json.dumps(broken))
+    result = run_cli("serve", "--port", str(free_port()), "--fixtures", str(bad_file))
+    assert result.returncode == 2
+    assert f"{bad_file}: merchants[0].returns[0].steps[0]" in result.stderr
+    assert "cannot scan in transit return" in result.stderr
