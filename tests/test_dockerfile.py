@@ -34,6 +34,7 @@ def _env_pairs(rest: str) -> dict[str, str]:
 
 def test_the_image_is_slim_non_root_and_exposes_the_port() -> None:
     steps = dict(_instructions())
+    assert any(kw == "RUN" and rest.startswith("pip install") for kw, rest in _instructions())
     assert steps["FROM"].endswith("-slim")
     assert steps["USER"] not in ("root", "0")
     env = {k: v for kw, rest in _instructions() if kw == "ENV" for k, v in _env_pairs(rest).items()}
