@@ -25,3 +25,6 @@ class IdFactory:
 
     def peek(self) -> dict[str, int]:
         return dict(self._next)
+
+    def restore(self, sequences: dict[str, int]) -> None:
+        self._next = dict(sequences)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import subprocess
 from pathlib import Path
@@ -10,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.server import ROOT, running_server
+from tests.server import ROOT, json_documents, running_server
 
 pytestmark = pytest.mark.slow
 
@@ -38,22 +37,10 @@ def test_the_quickstart_runs_against_a_real_server() -> None:
             ["bash", "-e", "-c", script], capture_output=True, text=True, timeout=60
         )
         assert result.returncode == 0, result.stderr
-        final = _json_documents(result.stdout)[-1]
+        final = json_documents(result.stdout)[-1]
         assert final["status"] == "COMPLETED"
         refund = httpx.get(f"{base}/refund-transactions/1", headers={"x-api-key": "readme"}).json()
         assert refund["status"] == "SUCCESS"
-
-
-def _json_documents(text: str) -> list[dict[str, object]]:
-    """curl prints bodies back to back; split them."""
-    decoder, found, index = json.JSONDecoder(), [], 0
-    while index < len(text):
-        if text[index].isspace():
-            index += 1
-            continue
-        document, index = decoder.raw_decode(text, index)
-        found.append(document)
-    return found
 
 
 def test_the_documented_options_exist() -> None:

@@ -52,7 +52,16 @@ class Merchant:
         self.returns_by_order: dict[str, list[str]] = {}
         self.returns_by_tracking: dict[str, str] = {}
         self._listeners = listeners if listeners is not None else []
-        self._event_seq = 0
+        self.event_seq = 0
+
+    def rebuild_indexes(self) -> None:
+        """Derive the lookup indexes from the tables (after an import)."""
+        self.returns_by_order = {}
+        self.returns_by_tracking = {}
+        for ret in self.returns.values():
+            self.returns_by_order.setdefault(ret.order_id, []).append(ret.return_id)
+            if ret.shipment is not None:
+                self.returns_by_tracking[ret.shipment.tracking_reference] = ret.return_id
 
     def rebind(self, listeners: list[EventListener]) -> None:
         """Send future events to ``listeners`` (after loading in a scratch state)."""
@@ -98,9 +107,9 @@ class Merchant:
         at = self.now()
         entity.status = target
         entity.history.append(StatusChange(event, source, target, at))
-        self._event_seq += 1
+        self.event_seq += 1
         record = DomainEvent(
-            seq=self._event_seq,
+            seq=self.event_seq,
             merchant=self.key,
             entity=kind,
             entity_id=entity_id,

@@ -2,7 +2,9 @@
 
 Defined once, here, as tables; the legacy API, the legacy webhooks, the README
 and the tests all read these. Where one current status maps to several legacy
-ones, the extra information that decides is named in the table.
+ones, the tuple lists the candidates and the extra information that decides is
+named in the comment (and applied by the ``legacy_*_status`` functions, which
+never answer outside their table: a test holds them to it).
 """
 
 from __future__ import annotations
@@ -10,13 +12,14 @@ from __future__ import annotations
 from enum import StrEnum
 
 from mock_ingrid.domain.lifecycle import (
-    ExchangeStatus,
+    EXCHANGE_SETTLED,
     RefundStatus,
     ReportStatus,
     ReturnStatus,
 )
 from mock_ingrid.domain.merchant import Merchant
-from mock_ingrid.domain.model import ItemStatus, Return, ReturnItem
+from mock_ingrid.domain.model import ItemStatus, Return, ReturnItem, WarehouseReport
+from mock_ingrid.domain.settlement import settled_units
 
 
 class LegacyReturnStatus(StrEnum):
@@ -54,15 +57,15 @@ class LegacyRefundStatus(StrEnum):
 # Reasons that make a manual review a complaint check rather than a quality check.
 COMPLAINT_REASONS = frozenset({"DAMAGED", "NOT_AS_DESCRIBED", "WRONG_ITEM", "QUALITY"})
 
-# Current return status -> legacy return status. A tuple lists the candidates;
-# ``legacy_return_status`` picks one by the rule in the comment.
+# Current return status -> legacy return status.
 RETURN_STATUS_MAP: dict[str, tuple[LegacyReturnStatus, ...]] = {
+    # Only while the merchant has turned automatic confirmation off.
     ReturnStatus.PENDING: (LegacyReturnStatus.PENDING,),
     ReturnStatus.CONFIRMED: (LegacyReturnStatus.AWAITING_RETURN,),
     ReturnStatus.READY: (LegacyReturnStatus.AWAITING_RETURN,),
     ReturnStatus.IN_TRANSIT: (LegacyReturnStatus.IN_TRANSIT,),
     # COMPLAINT_CHECK while a manual review of a complaint (damaged, wrong item,
-    # not as described) is open; QUALITY_CHECK otherwise.
+    # not as described, quality) is open; QUALITY_CHECK otherwise.
     ReturnStatus.RECEIVED: (LegacyReturnStatus.QUALITY_CHECK, LegacyReturnStatus.COMPLAINT_CHECK),
     # AWAITING_EXCHANGE when only exchange orders are open; AWAITING_REFUND otherwise.
     ReturnStatus.REFUND_PENDING: (
@@ -73,80 +76,136 @@ RETURN_STATUS_MAP: dict[str, tuple[LegacyReturnStatus, ...]] = {
     ReturnStatus.CANCELLED: (LegacyReturnStatus.CANCELLED,),
 }
 
-# Legacy item status by the return's current status, for items still on their way.
-_ITEM_BY_RETURN_STATUS = {
+# Current item status -> legacy item status.
+ITEM_STATUS_MAP: dict[str, tuple[LegacyItemStatus, ...]] = {
+    # Not inspected yet: decided by the return's status (PENDING -> NEW,
+    # CONFIRMED/READY -> AWAITING_RETURN, IN_TRANSIT -> IN_TRANSIT, RECEIVED ->
+    # ARRIVED_AT_WAREHOUSE).
+    ItemStatus.PENDING: (
+        LegacyItemStatus.NEW,
+        LegacyItemStatus.AWAITING_RETURN,
+        LegacyItemStatus.IN_TRANSIT,
+        LegacyItemStatus.ARRIVED_AT_WAREHOUSE,
+    ),
+    # Inspected: AWAITING_MANUAL_CHECK while a complaint's report is held for
+    # review, QUALITY_CHECK while another report is, RETURNED once processed
+    # (a denied unit came back too; it is just not refunded).
+    ItemStatus.APPROVED: (
+        LegacyItemStatus.QUALITY_CHECK,
+        LegacyItemStatus.AWAITING_MANUAL_CHECK,
+        LegacyItemStatus.RETURNED,
+    ),
+    ItemStatus.PARTIALLY_APPROVED: (
+        LegacyItemStatus.QUALITY_CHECK,
+        LegacyItemStatus.AWAITING_MANUAL_CHECK,
+        LegacyItemStatus.RETURNED,
+    ),
+    ItemStatus.DENIED: (
+        LegacyItemStatus.QUALITY_CHECK,
+        LegacyItemStatus.AWAITING_MANUAL_CHECK,
+        LegacyItemStatus.RETURNED,
+    ),
+    # Missing from the warehouse report: still expected, as far as the legacy
+    # view knows (the legacy vocabulary has no "did not arrive"); under review
+    # it shares the review's status like the other items.
+    ItemStatus.NOT_RECEIVED: (
+        LegacyItemStatus.QUALITY_CHECK,
+        LegacyItemStatus.AWAITING_MANUAL_CHECK,
+        LegacyItemStatus.IN_TRANSIT,
+    ),
+    ItemStatus.LOST_IN_TRANSIT: (LegacyItemStatus.LOST_IN_TRANSIT,),
+    ItemStatus.NO_RETURN_NEEDED: (LegacyItemStatus.NO_RETURN_NEEDED,),
+    ItemStatus.CANCELLED: (LegacyItemStatus.CANCELLED,),
+}
+
+# Current refund transaction status -> legacy refund status of its items. An item
+# exchanged instead of refunded is EXCHANGE_NO_REFUND once units of it are settled
+# (approved, lost or kept), whatever its exchange order's status.
+REFUND_STATUS_MAP: dict[str, tuple[LegacyRefundStatus, ...]] = {
+    RefundStatus.PENDING: (LegacyRefundStatus.PENDING,),
+    RefundStatus.AWAITING_EXTERNAL_REFUND: (LegacyRefundStatus.PENDING,),
+    # A failed payout is retried, so the money is still on its way.
+    RefundStatus.FAILED: (LegacyRefundStatus.PENDING,),
+    # REFUNDED when the merchant confirmed with a payment reference
+    # (transactionId); HANDLED_EXTERNALLY when it confirmed without one.
+    RefundStatus.SUCCESS: (LegacyRefundStatus.REFUNDED, LegacyRefundStatus.HANDLED_EXTERNALLY),
+}
+
+# The legacy item status by the return's status, for items not inspected yet.
+_UNINSPECTED_ITEM = {
     ReturnStatus.PENDING: LegacyItemStatus.NEW,
     ReturnStatus.CONFIRMED: LegacyItemStatus.AWAITING_RETURN,
     ReturnStatus.READY: LegacyItemStatus.AWAITING_RETURN,
     ReturnStatus.IN_TRANSIT: LegacyItemStatus.IN_TRANSIT,
-    ReturnStatus.CANCELLED: LegacyItemStatus.CANCELLED,
+    ReturnStatus.RECEIVED: LegacyItemStatus.ARRIVED_AT_WAREHOUSE,
 }
 
-_ITEM_BY_ITEM_STATUS = {
-    ItemStatus.CANCELLED: LegacyItemStatus.CANCELLED,
-    ItemStatus.LOST_IN_TRANSIT: LegacyItemStatus.LOST_IN_TRANSIT,
-    ItemStatus.NO_RETURN_NEEDED: LegacyItemStatus.NO_RETURN_NEEDED,
+_PROCESSED_ITEM = {
     ItemStatus.APPROVED: LegacyItemStatus.RETURNED,
     ItemStatus.PARTIALLY_APPROVED: LegacyItemStatus.RETURNED,
     ItemStatus.DENIED: LegacyItemStatus.RETURNED,
-    # Not in the warehouse report: still expected, as far as the legacy view knows.
     ItemStatus.NOT_RECEIVED: LegacyItemStatus.IN_TRANSIT,
 }
 
 
-def _is_complaint_review(m: Merchant, ret: Return) -> bool:
-    report = m.reports.get(ret.report_id) if ret.report_id else None
-    if report is None or report.status != ReportStatus.AWAITING_REVIEW:
-        return False
-    return any(item.reason is not None and item.reason.code in COMPLAINT_REASONS for item in ret.items)
+def _report_of(m: Merchant, ret: Return) -> WarehouseReport | None:
+    return m.reports.get(ret.report_id) if ret.report_id else None
+
+
+def _is_complaint(ret: Return) -> bool:
+    return any(
+        item.reason is not None and item.reason.code in COMPLAINT_REASONS for item in ret.items
+    )
+
+
+def _under_review(m: Merchant, ret: Return) -> bool:
+    report = _report_of(m, ret)
+    return report is not None and report.status == ReportStatus.AWAITING_REVIEW
 
 
 def legacy_return_status(m: Merchant, ret: Return) -> LegacyReturnStatus:
     candidates = RETURN_STATUS_MAP[ret.status]
     if ret.status == ReturnStatus.RECEIVED:
-        return candidates[1] if _is_complaint_review(m, ret) else candidates[0]
+        complaint = _under_review(m, ret) and _is_complaint(ret)
+        return candidates[1] if complaint else candidates[0]
     if ret.status == ReturnStatus.REFUND_PENDING:
         refunds_open = any(m.refunds[rid].status != RefundStatus.SUCCESS for rid in ret.refund_ids)
         exchanges_open = any(
-            m.exchanges[eid].status
-            not in (ExchangeStatus.COMPLETED, ExchangeStatus.CANCELLED)
-            for eid in ret.exchange_ids
+            m.exchanges[eid].status not in EXCHANGE_SETTLED for eid in ret.exchange_ids
         )
         return candidates[1] if exchanges_open and not refunds_open else candidates[0]
     return candidates[0]
 
 
 def legacy_item_status(m: Merchant, ret: Return, item: ReturnItem) -> LegacyItemStatus:
-    settled_without_parcel = (
-        ItemStatus.CANCELLED, ItemStatus.LOST_IN_TRANSIT, ItemStatus.NO_RETURN_NEEDED
-    )
-    if item.status in settled_without_parcel:
-        return _ITEM_BY_ITEM_STATUS[item.status]
-    if ret.status in _ITEM_BY_RETURN_STATUS:
-        return _ITEM_BY_RETURN_STATUS[ret.status]
-    report = m.reports.get(ret.report_id) if ret.report_id else None
-    if report is None:  # delivered, not inspected yet
-        return LegacyItemStatus.ARRIVED_AT_WAREHOUSE
-    if report.status == ReportStatus.AWAITING_REVIEW:
-        if _is_complaint_review(m, ret):
+    candidates = ITEM_STATUS_MAP[item.status]
+    if len(candidates) == 1:
+        return candidates[0]
+    if item.status == ItemStatus.PENDING:
+        # After the warehouse report every item has an inspected status, so a
+        # pending item belongs to a return that is at most RECEIVED.
+        fallback = LegacyItemStatus.ARRIVED_AT_WAREHOUSE
+        return _UNINSPECTED_ITEM.get(ReturnStatus(ret.status), fallback)
+    if _under_review(m, ret):
+        if _is_complaint(ret):
             return LegacyItemStatus.AWAITING_MANUAL_CHECK
         return LegacyItemStatus.QUALITY_CHECK
-    return _ITEM_BY_ITEM_STATUS.get(item.status, LegacyItemStatus.QUALITY_CHECK)
+    return _PROCESSED_ITEM[ItemStatus(item.status)]
 
 
 def legacy_refund_status(m: Merchant, ret: Return, item: ReturnItem) -> LegacyRefundStatus | None:
-    """How the item's money went back; ``None`` for items that get nothing (denied)."""
+    """How the item's money went back; ``None`` while nothing is settled for it, and
+    for items that get nothing (denied, not received)."""
+    if not settled_units(item):
+        return None
     if item.exchange is not None:
         return LegacyRefundStatus.EXCHANGE_NO_REFUND
     for refund_id in ret.refund_ids:
         refund = m.refunds[refund_id]
         if not any(line.order_line_item_id == item.order_line_item_id for line in refund.lines):
             continue
-        if refund.status != RefundStatus.SUCCESS:
-            return LegacyRefundStatus.PENDING
-        # Confirmed with a payment reference: refunded to the original payment.
-        # Confirmed without one: handled outside the returns platform.
-        if refund.transaction_id:
-            return LegacyRefundStatus.REFUNDED
-        return LegacyRefundStatus.HANDLED_EXTERNALLY
+        candidates = REFUND_STATUS_MAP[refund.status]
+        if refund.status == RefundStatus.SUCCESS and not refund.transaction_id:
+            return candidates[1]
+        return candidates[0]
     return None

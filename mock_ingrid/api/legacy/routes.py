@@ -4,4 +4,11 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-ROUTES: list[BaseRoute] = []
+from mock_ingrid.api.legacy import returns
+from mock_ingrid.api.resource import resource
+
+ROUTES: list[BaseRoute] = [
+    resource("/merchant/return", get=returns.list_returns),
+    resource("/merchant/return/{returnId}", get=returns.get_return),
+    resource("/merchant/items/returned", post=returns.report_items_returned),
+]

@@ -1,0 +1,97 @@
+"""Spring Data style pages: ``page`` (from 0) and ``size`` required, ``sort`` repeatable.
+
+A page past the last one is empty, not an error (as in Spring Data); every
+other bad value is a 400 that names the parameter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from math import ceil
+from typing import Any, TypeVar
+
+from starlette.requests import Request
+
+from mock_ingrid.api.errors import ApiError
+from mock_ingrid.api.query import required_int
+from mock_ingrid.domain.errors import Problem
+
+T = TypeVar("T")
+
+MAX_SIZE = 100
+_DIRECTIONS = {"asc": False, "desc": True}
+
+
+@dataclass(frozen=True, slots=True)
+class SortOrder:
+    prop: str
+    descending: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PageRequest:
+    page: int
+    size: int
+    sort: tuple[SortOrder, ...]
+
+
+def page_request(request: Request, sortable: Sequence[str]) -> PageRequest:
+    return PageRequest(
+        page=required_int(request, "page", 0),
+        size=required_int(request, "size", 1, MAX_SIZE),
+        sort=parse_sort(request.query_params.getlist("sort"), sortable),
+    )
+
+
+def _bad_sort(code: str, message: str) -> ApiError:
+    return ApiError(
+        400,
+        "INVALID_PARAMETER",
+        f"query parameter 'sort': {message}",
+        [Problem("sort", code, message, location="query")],
+    )
+
+
+def parse_sort(values: Sequence[str], sortable: Sequence[str]) -> tuple[SortOrder, ...]:
+    """Each value is ``property`` or ``property,asc|desc`` (the direction in any case)."""
+    orders: list[SortOrder] = []
+    for value in values:
+        prop, _, direction = value.partition(",")
+        if prop not in sortable:
+            raise _bad_sort(
+                "INVALID_SORT",
+                f"'{value}' does not sort by a known property; use {' or '.join(sortable)}, "
+                "optionally followed by ',asc' or ',desc'",
+            )
+        if direction and direction.lower() not in _DIRECTIONS:
+            raise _bad_sort("INVALID_SORT", f"'{value}': the direction must be asc or desc")
+        if any(order.prop == prop for order in orders):
+            raise _bad_sort("REPEATED", f"'{prop}' is given more than once")
+        orders.append(SortOrder(prop, _DIRECTIONS.get(direction.lower(), False)))
+    return tuple(orders)
+
+
+def sort_items(
+    items: Sequence[T], orders: Sequence[SortOrder], keys: Mapping[str, Callable[[T], Any]]
+) -> list[T]:
+    """Sort by each order in turn; Python's sort is stable, so sorting by the last
+    order first leaves the first order deciding, and the input order breaking ties."""
+    result = list(items)
+    for order in reversed(orders):
+        result.sort(key=keys[order.prop], reverse=order.descending)
+    return result
+
+
+def page_body(
+    items: Sequence[T], request: PageRequest, render: Callable[[T], Any]
+) -> dict[str, Any]:
+    start = request.page * request.size
+    chosen = items[start : start + request.size]
+    return {
+        "totalPages": ceil(len(items) / request.size),
+        "totalElements": len(items),
+        "size": request.size,
+        "number": request.page,
+        "content": [render(item) for item in chosen],
+    }
