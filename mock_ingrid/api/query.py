@@ -66,8 +66,10 @@ def datetime_param(request: Request, name: str) -> datetime | None:
     raw = _single(request, name)
     if raw is None:
         return None
+    # An unencoded "+02:00" arrives as " 02:00": read it as the offset it was.
+    text = raw.replace(" ", "+") if " " in raw and "+" not in raw else raw
     try:
-        return parse_instant(raw)
+        return parse_instant(text)
     except ValueError:
         raise _bad(
             name, "INVALID_DATETIME", f"'{raw}' is not an ISO 8601 date-time with a timezone"

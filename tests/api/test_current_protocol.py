@@ -214,3 +214,6 @@ def test_status_and_time_filters(client: TestClient, runtime: Runtime) -> None:
     )
     assert len(orders["data"]) == 1
     assert ok(client.get("/orders", params={"to": "2026-01-15T10:00:00Z"}))["data"] == []
+    # An unencoded "+" in an offset reaches the server as a space; it is read as "+".
+    unencoded = client.get("/orders?from=2026-01-15T12:00:00+02:00&to=2026-01-15T12:00:01+02:00")
+    assert len(ok(unencoded)["data"]) == 1
