@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -39,10 +40,21 @@ def _as_utc(at: datetime) -> datetime:
     return at.astimezone(UTC)
 
 
+_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})")
+
+
 def parse_instant(text: str) -> datetime:
-    """Parse an ISO 8601 instant; a trailing ``Z`` means UTC, an offset is required."""
-    at = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
-    return _as_utc(at)
+    """Parse an RFC 3339 date-time (``2026-01-15T10:00:00Z``); the offset is required.
+
+    Raises ``ValueError`` for anything else (dates alone, epoch numbers, spaces).
+    """
+    if not _RFC3339.fullmatch(text):
+        raise ValueError(f"'{text}' is not an RFC 3339 date-time such as 2026-01-15T10:00:00Z")
+    normalised = text.upper().replace("Z", "+00:00")
+    fraction = re.search(r"\.(\d+)", normalised)
+    if fraction and len(fraction.group(1)) > 6:  # Python keeps microseconds
+        normalised = normalised.replace(fraction.group(0), "." + fraction.group(1)[:6])
+    return _as_utc(datetime.fromisoformat(normalised))
 
 
 def format_instant(at: datetime) -> str:

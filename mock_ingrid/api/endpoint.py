@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol, TypeVar
 
@@ -127,6 +128,23 @@ async def read_model(request: Request, model: type[M]) -> M:
             [Problem("$", "INVALID_TYPE", "expected an object")],
         )
     return validate_model(model, data)
+
+
+_IDENTIFIER = re.compile(r"[^\x00-\x1f/]{1,255}")
+
+
+def path_identifier(request: Request, name: str) -> str:
+    """A merchant-chosen id taken from the path, held to the same rule as in bodies."""
+    value: str = request.path_params[name]
+    if not _IDENTIFIER.fullmatch(value):
+        message = "an id is 1 to 255 characters, without control characters or '/'"
+        raise ApiError(
+            400,
+            "INVALID_PARAMETER",
+            f"path parameter '{name}': {message}",
+            [Problem(name, "INVALID_FORMAT", message, location="path")],
+        )
+    return value
 
 
 def validate_model(model: type[M], data: dict[str, Any]) -> M:

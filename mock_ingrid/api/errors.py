@@ -50,6 +50,7 @@ _CODES = {
     "decimal_whole_digits": "INVALID_NUMBER",
     "finite_number": "INVALID_NUMBER",
     "value_error": "INVALID_VALUE",
+    "extra_value": "INVALID_TYPE",
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -10,6 +11,8 @@ from starlette.requests import Request
 from mock_ingrid.api.errors import ApiError
 from mock_ingrid.clock import parse_instant
 from mock_ingrid.domain.errors import Problem
+
+_INTEGER = re.compile(r"-?[0-9]{1,12}")
 
 
 def _bad(name: str, code: str, message: str) -> ApiError:
@@ -36,7 +39,7 @@ def int_param(
         if raw == "" or (default is None and raw is not None):
             raise _bad(name, "REQUIRED", "a value is required")
         return default
-    if not (raw.isascii() and raw.lstrip("-").isdigit()) or len(raw) > 12:
+    if not _INTEGER.fullmatch(raw):
         raise _bad(name, "INVALID_TYPE", f"'{raw}' is not an integer")
     value = int(raw)
     if value < minimum or (maximum is not None and value > maximum):
@@ -72,5 +75,5 @@ def datetime_param(request: Request, name: str) -> datetime | None:
         return parse_instant(text)
     except ValueError:
         raise _bad(
-            name, "INVALID_DATETIME", f"'{raw}' is not an ISO 8601 date-time with a timezone"
+            name, "INVALID_DATETIME", f"'{raw}' is not an RFC 3339 date-time with a timezone"
         ) from None

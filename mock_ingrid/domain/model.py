@@ -130,7 +130,6 @@ class ItemStatus(StrEnum):
     NOT_RECEIVED = "NOT_RECEIVED"
     LOST_IN_TRANSIT = "LOST_IN_TRANSIT"
     NO_RETURN_NEEDED = "NO_RETURN_NEEDED"
-    CANCELLED = "CANCELLED"
 
 
 @dataclass(slots=True)

@@ -80,12 +80,14 @@ RETURN_STATUS_MAP: dict[str, tuple[LegacyReturnStatus, ...]] = {
 ITEM_STATUS_MAP: dict[str, tuple[LegacyItemStatus, ...]] = {
     # Not inspected yet: decided by the return's status (PENDING -> NEW,
     # CONFIRMED/READY -> AWAITING_RETURN, IN_TRANSIT -> IN_TRANSIT, RECEIVED ->
-    # ARRIVED_AT_WAREHOUSE).
+    # ARRIVED_AT_WAREHOUSE, CANCELLED -> CANCELLED: a cancelled return's items
+    # keep their status, as in the reference).
     ItemStatus.PENDING: (
         LegacyItemStatus.NEW,
         LegacyItemStatus.AWAITING_RETURN,
         LegacyItemStatus.IN_TRANSIT,
         LegacyItemStatus.ARRIVED_AT_WAREHOUSE,
+        LegacyItemStatus.CANCELLED,
     ),
     # Inspected: AWAITING_MANUAL_CHECK while a complaint's report is held for
     # review, QUALITY_CHECK while another report is, RETURNED once processed
@@ -115,7 +117,6 @@ ITEM_STATUS_MAP: dict[str, tuple[LegacyItemStatus, ...]] = {
     ),
     ItemStatus.LOST_IN_TRANSIT: (LegacyItemStatus.LOST_IN_TRANSIT,),
     ItemStatus.NO_RETURN_NEEDED: (LegacyItemStatus.NO_RETURN_NEEDED,),
-    ItemStatus.CANCELLED: (LegacyItemStatus.CANCELLED,),
 }
 
 # Current refund transaction status -> legacy refund status of its items. An item
@@ -138,6 +139,7 @@ _UNINSPECTED_ITEM = {
     ReturnStatus.READY: LegacyItemStatus.AWAITING_RETURN,
     ReturnStatus.IN_TRANSIT: LegacyItemStatus.IN_TRANSIT,
     ReturnStatus.RECEIVED: LegacyItemStatus.ARRIVED_AT_WAREHOUSE,
+    ReturnStatus.CANCELLED: LegacyItemStatus.CANCELLED,
 }
 
 _PROCESSED_ITEM = {

@@ -217,3 +217,68 @@ def test_status_and_time_filters(client: TestClient, runtime: Runtime) -> None:
     # An unencoded "+" in an offset reaches the server as a space; it is read as "+".
     unencoded = client.get("/orders?from=2026-01-15T12:00:00+02:00&to=2026-01-15T12:00:01+02:00")
     assert len(ok(unencoded)["data"]) == 1
+
+
+def test_head_is_answered_wherever_get_is(client: TestClient) -> None:
+    seed_reference(client)
+    for path in (
+        "/products",
+        "/products/PROD-123",
+        "/orders",
+        f"/orders/{ORDER_ID}/returns",
+        "/returns",
+    ):
+        response = client.head(path)
+        assert response.status_code == 200, path
+        assert response.content == b""
+
+
+@pytest.mark.parametrize("value", ["--1", "+1", "1e3", " 1", "١"])
+def test_odd_integers_in_the_query_are_400(client: TestClient, value: str) -> None:
+    response = client.get("/returns", params={"page": value})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["code"] == "INVALID_TYPE"
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        (1700000000, "INVALID_TYPE"),
+        (1700000000.5, "INVALID_TYPE"),
+        ("1700000000", "INVALID_DATETIME"),
+        ("2026-01-15 10:00:00Z", "INVALID_DATETIME"),
+        ("2026-01-15", "INVALID_DATETIME"),
+        ("2026-01-15T10:00:00", "INVALID_DATETIME"),
+    ],
+)
+def test_date_times_must_be_rfc3339_strings(client: TestClient, value: object, code: str) -> None:
+    ok(client.post("/products", json=REFERENCE_PRODUCT), 201)
+    response = client.post("/orders", json={**REFERENCE_ORDER, "orderedAt": value})
+    assert response.status_code == 400
+    error = response.json()["errors"][0]
+    assert (error["path"], error["code"]) == ("orderedAt", code)
+
+
+def test_free_form_fields_only_keep_values_that_can_be_sent_back(client: TestClient) -> None:
+    huge = {"productId": "p", "title": "t", "categories": [{"x": -(2**63) - 1}]}
+    refused = client.post("/products", json=huge)
+    assert refused.status_code == 400
+    assert refused.json()["errors"][0]["path"] == "categories[0].x"
+    nested = {**REFERENCE_ORDER, "shippingAddress": {"geo": {"lat": 1}}}
+    ok(client.post("/products", json=REFERENCE_PRODUCT), 201)
+    assert client.post("/orders", json=nested).status_code == 400
+    kept = ok(
+        client.post(
+            "/products",
+            json={"productId": "p", "title": "t", "categories": [{"name": "Tops", "rank": 2}]},
+        ),
+        201,
+    )
+    assert kept["categories"] == [{"name": "Tops", "rank": 2}]
+
+
+def test_a_variant_id_in_the_path_follows_the_id_rule(client: TestClient) -> None:
+    ok(client.post("/products", json=REFERENCE_PRODUCT), 201)
+    response = client.put("/products/PROD-123/variants/" + "v" * 300, json={"sku": "S"})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["location"] == "path"

@@ -9,7 +9,13 @@ from mock_ingrid.api.current import render
 from mock_ingrid.api.current.errors import ERRORS
 from mock_ingrid.api.current.listing import page_response
 from mock_ingrid.api.current.schemas import ProductBody, ProductPatch, VariantBody
-from mock_ingrid.api.endpoint import api_endpoint, json_response, read_model, validate_model
+from mock_ingrid.api.endpoint import (
+    api_endpoint,
+    json_response,
+    path_identifier,
+    read_model,
+    validate_model,
+)
 from mock_ingrid.domain import catalog
 from mock_ingrid.domain.merchant import Merchant
 
@@ -52,7 +58,6 @@ async def upsert_variant(request: Request, m: Merchant) -> Response:
     product_id = request.path_params["productId"]
     m.require_product(product_id)
     body = await read_model(request, VariantBody)
-    variant, created = catalog.upsert_variant(
-        m, product_id, body.to_command(request.path_params["variantId"])
-    )
+    variant_id = path_identifier(request, "variantId")
+    variant, created = catalog.upsert_variant(m, product_id, body.to_command(variant_id))
     return json_response(render.variant(variant), 201 if created else 200)

@@ -11,6 +11,7 @@ from mock_ingrid.api.types import (
     AwareInstant,
     CountryCode,
     CurrencyCode,
+    ExtraValue,
     Identifier,
     Money,
     Quantity,
@@ -53,6 +54,7 @@ class VariantProperty(Wire):
 
 class ProductCategory(Wire):
     model_config = WIRE_CONFIG | {"extra": "allow"}
+    __pydantic_extra__: dict[str, ExtraValue] = Field(init=False)
     category_id: ShortText | None = None
     name: ShortText | None = None
 
@@ -134,6 +136,7 @@ class ProductBody(ProductPatch):
 
 class Address(Wire):
     model_config = WIRE_CONFIG | {"extra": "allow"}
+    __pydantic_extra__: dict[str, ExtraValue] = Field(init=False)
     first_name: ShortText | None = None
     last_name: ShortText | None = None
     company: ShortText | None = None
