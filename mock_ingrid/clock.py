@@ -34,6 +34,45 @@ class FrozenClock:
         self._at += by
 
 
+class ControlledClock:
+    """The runtime's clock: wall time by default, and a virtual clock on demand.
+
+    ``freeze`` stops it, ``set`` and ``advance`` move it (frozen or running),
+    ``resume`` lets a frozen clock run again from where it stands. Only the
+    control API moves it; the domain only reads ``now()``.
+    """
+
+    def __init__(self, frozen_at: datetime | None = None) -> None:
+        self._frozen_at = _as_utc(frozen_at) if frozen_at is not None else None
+        self._offset = timedelta(0)
+
+    def now(self) -> datetime:
+        if self._frozen_at is not None:
+            return self._frozen_at
+        return datetime.now(UTC) + self._offset
+
+    @property
+    def frozen(self) -> bool:
+        return self._frozen_at is not None
+
+    def freeze(self, at: datetime | None = None) -> None:
+        self._frozen_at = _as_utc(at) if at is not None else self.now()
+
+    def resume(self) -> None:
+        if self._frozen_at is not None:
+            self._offset = self._frozen_at - datetime.now(UTC)
+            self._frozen_at = None
+
+    def set(self, at: datetime) -> None:
+        if self._frozen_at is not None:
+            self._frozen_at = _as_utc(at)
+        else:
+            self._offset = _as_utc(at) - datetime.now(UTC)
+
+    def advance(self, by: timedelta) -> None:
+        self.set(self.now() + by)
+
+
 def _as_utc(at: datetime) -> datetime:
     if at.tzinfo is None:
         raise ValueError("a clock needs a timezone-aware datetime")

@@ -165,12 +165,14 @@ def load_fixture_paths(state: State, paths: Sequence[Path]) -> int:
     return len(files)
 
 
-def load_fixture_data(state: State, data: Any, source: str = "<fixture>") -> None:
+def load_fixture_data(state: State, data: Any, source: str = "<fixture>") -> list[str]:
+    """Load one fixture document, all or nothing; returns the merchants it holds."""
     scratch = State(state.clock, seed=state.seed)
     _apply(scratch, _parse(data, source), source)
     state.merchants.update(scratch.merchants)
     for merchant in scratch.merchants.values():
         merchant.rebind(state.listeners)
+    return list(scratch.merchants)
 
 
 def _expand(path: Path) -> Iterable[Path]:

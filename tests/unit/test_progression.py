@@ -1,0 +1,143 @@
+"""Progression policies, timers on the runtime's clock, and advancing a return to a status."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from mock_ingrid.clock import ControlledClock
+from mock_ingrid.domain import returns, warehouse
+from mock_ingrid.domain.advance import advance_return, path_to
+from mock_ingrid.domain.commands import ReportInput, ReportItemInput
+from mock_ingrid.domain.errors import InvalidTransition
+from mock_ingrid.domain.events import DomainEvent
+from mock_ingrid.domain.model import ReportAction, ReportProcessing
+from mock_ingrid.progression import (
+    Policy,
+    PolicyError,
+    Progression,
+    format_duration,
+    parse_assignment,
+    parse_duration,
+    parse_policy,
+)
+from mock_ingrid.store import State
+from mock_ingrid.timers import Timers
+from tests.builders import T0, merchant, order, return_of
+
+
+def test_durations_and_policies_parse_and_print() -> None:
+    assert parse_duration("1h30m") == timedelta(minutes=90)
+    assert parse_duration("250ms") == timedelta(milliseconds=250)
+    assert format_duration(timedelta(hours=2)) == "2h"
+    assert str(parse_policy("after:90s")) == "after:90s"
+    assert parse_policy("immediate") == Policy("immediate")
+    assert parse_assignment("refund=manual") == ("refund", Policy("manual"))
+    for bad in ("after:soon", "sometimes", "after:"):
+        with pytest.raises(PolicyError):
+            parse_policy(bad)
+    with pytest.raises(PolicyError):
+        parse_assignment("parcel=immediate")
+
+
+def test_timers_run_in_due_order_and_only_when_due() -> None:
+    timers, ran = Timers(), []
+    timers.schedule(T0 + timedelta(hours=2), "b", lambda: ran.append("b"))
+    timers.schedule(T0 + timedelta(hours=1), "a", lambda: ran.append("a"))
+    timers.schedule(T0 + timedelta(hours=3), "c", lambda: ran.append("c"))
+    timers.cancel("c")
+    assert timers.run_due(T0) == 0
+    assert timers.run_due(T0 + timedelta(hours=5)) == 2
+    assert ran == ["a", "b"]
+    assert len(timers) == 0
+
+
+def _world() -> tuple[State, ControlledClock, Timers, Progression]:
+    clock = ControlledClock(T0)
+    state = State(clock)
+    timers = Timers()
+    return state, clock, timers, Progression(state, timers)
+
+
+def test_an_after_policy_walks_a_return_hands_free() -> None:
+    state, clock, timers, progression = _world()
+    progression.set_policy("return", parse_policy("after:1h"))
+    m = merchant(state)
+    order(m)
+    ret = return_of(m)
+    seen = []
+    for _ in range(4):
+        clock.advance(timedelta(hours=1))
+        timers.run_due(clock.now())
+        seen.append(ret.status)
+    assert seen == ["READY", "IN_TRANSIT", "RECEIVED", "REFUND_PENDING"]
+    assert len(ret.refund_ids) == 1
+
+
+def test_immediate_policies_settle_refunds_and_reviews_at_once() -> None:
+    state, clock, timers, progression = _world()
+    for kind in ("report", "refund"):
+        progression.set_policy(kind, Policy("immediate"))
+    m = merchant(state)
+    order(m)
+    ret = return_of(m)
+    warehouse.submit_report(
+        m,
+        ReportInput(
+            [ReportItemInput(1, ReportAction.APPROVED, sku="TS-M")],
+            return_id=ret.return_id,
+            processing=ReportProcessing.MANUAL_REVIEW,
+        ),
+    )
+    assert ret.status == "RECEIVED"
+    timers.run_due(clock.now())
+    assert ret.status == "COMPLETED"
+
+
+def test_manual_is_the_default_and_a_step_made_by_hand_cancels_nothing_it_should_not() -> None:
+    state, clock, timers, progression = _world()
+    m = merchant(state)
+    order(m)
+    return_of(m)
+    assert len(timers) == 0
+    progression.set_policy("return", parse_policy("after:1h"))
+    ret = return_of(m, L1=1)
+    returns.cancel_return(m, ret.return_id)  # moved on by hand before the timer
+    clock.advance(timedelta(hours=2))
+    timers.run_due(clock.now())
+    assert ret.status == "CANCELLED"
+
+
+def test_advance_takes_the_happy_path_and_fires_every_event() -> None:
+    m = merchant()
+    order(m)
+    m.settings.auto_confirm_returns = False
+    ret = return_of(m)
+    events: list[DomainEvent] = []
+    m.rebind([events.append])
+    advance_return(m, ret.return_id, "COMPLETED")
+    assert ret.status == "COMPLETED"
+    return_path = [(e.source, e.target) for e in events if e.entity == "return"]
+    assert return_path == [
+        ("PENDING", "CONFIRMED"),
+        ("CONFIRMED", "READY"),
+        ("READY", "IN_TRANSIT"),
+        ("IN_TRANSIT", "RECEIVED"),
+        ("RECEIVED", "REFUND_PENDING"),
+        ("REFUND_PENDING", "COMPLETED"),
+    ]
+    webhooks = [e.webhook for e in events if e.webhook]
+    assert webhooks == ["RETURN_ARRIVED", "REFUND_PENDING_EXTERNAL", "RETURN_COMPLETED"]
+
+
+def test_advance_refuses_a_status_behind_it() -> None:
+    m = merchant()
+    order(m)
+    ret = return_of(m)
+    advance_return(m, ret.return_id, "IN_TRANSIT")
+    with pytest.raises(InvalidTransition) as caught:
+        advance_return(m, ret.return_id, "CONFIRMED")
+    assert "no path leads from IN_TRANSIT to CONFIRMED" in caught.value.message
+    assert "RECEIVED" in caught.value.message
+    assert path_to("CANCELLED", "PENDING") is None
