@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -142,10 +143,9 @@ class Progression:
             merchant = self.state.merchants.get(event.merchant)
             if merchant is None or _status(merchant, event) != event.target:
                 return  # reset, or moved on by someone else meanwhile
-            try:
+            # The entity may no longer allow the step (e.g. its order changed): skip it.
+            with suppress(DomainError):
                 step(merchant, event.entity_id)
-            except DomainError:
-                pass  # the entity no longer allows the step; nothing to do
 
         return run
 
