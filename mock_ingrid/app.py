@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -13,10 +18,13 @@ from mock_ingrid.api.endpoint import ErrorRenderer
 from mock_ingrid.api.errors import ApiError
 from mock_ingrid.api.legacy.errors import ERRORS as LEGACY_ERRORS
 from mock_ingrid.api.legacy.routes import ROUTES as LEGACY_ROUTES
+from mock_ingrid.control.middleware import ControlMiddleware
 from mock_ingrid.control.routes import ROUTES as CONTROL_ROUTES
 from mock_ingrid.runtime import Runtime
 from mock_ingrid.settings import Settings
+from mock_ingrid.state_file import save_state_file
 
+TICK_SECONDS = 0.25
 _STATUS_CODES = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
 
 
@@ -46,12 +54,43 @@ async def _api_error(request: Request, exc: Exception) -> Response:
     return _renderer_for(request.url.path).api_error(request, exc)
 
 
+def _lifespan(runtime: Runtime) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
+    """Run the webhook dispatcher and the progression ticker while the server runs.
+    Without a lifespan (an in-process test client) events still queue
+    (``/_mock/webhooks/flush`` sends them) and timers run after each API request
+    and when the clock is moved."""
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await runtime.webhooks.start()
+        ticker = asyncio.create_task(_tick(runtime))
+        try:
+            yield
+        finally:
+            ticker.cancel()
+            await runtime.webhooks.stop()
+            save_state_file(runtime)
+
+    return lifespan
+
+
+async def _tick(runtime: Runtime) -> None:
+    """Run progression steps that fall due while wall time passes."""
+    while True:
+        await asyncio.sleep(TICK_SECONDS)
+        runtime.run_due()
+
+
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> Starlette:
     """Build the app. State is created here, eagerly: test clients may skip lifespan."""
     runtime = runtime or Runtime.build(settings or Settings())
     app = Starlette(
         routes=[*CONTROL_ROUTES, *LEGACY_ROUTES, *CURRENT_ROUTES],
         exception_handlers={HTTPException: _http_error, ApiError: _api_error},
+        middleware=[
+            Middleware(ControlMiddleware, runtime=runtime, diagnostics=runtime.diagnostics)
+        ],
+        lifespan=_lifespan(runtime),
     )
     app.state.runtime = runtime
     return app

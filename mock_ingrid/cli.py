@@ -9,10 +9,23 @@ import socket
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from mock_ingrid import __version__
 from mock_ingrid.clock import parse_instant
-from mock_ingrid.settings import DEFAULT_HOST, DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT, Settings
+from mock_ingrid.settings import (
+    DEFAULT_HOST,
+    DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_PORT,
+    DEFAULT_WEBHOOK_SCHEDULE,
+    DEFAULT_WEBHOOK_TIMEOUT,
+    Settings,
+)
+
+if TYPE_CHECKING:
+    from mock_ingrid.runtime import Runtime
+    from mock_ingrid.state_file import StateFileError, load_state_file
 
 ENV_PREFIX = "MOCK_INGRID_"
 
@@ -91,7 +104,128 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["critical", "error", "warning", "info", "debug"],
         help="server log level [MOCK_INGRID_LOG_LEVEL] (default warning)",
     )
+    _add_webhook_options(serve)
+    _add_control_options(serve)
     return parser
+
+
+def _add_control_options(serve: argparse.ArgumentParser) -> None:
+    serve.add_argument(
+        "--admin-token",
+        metavar="TOKEN",
+        help="require this token on every /_mock route but /_mock/health, as "
+        "x-mock-admin-token or Authorization: Bearer [MOCK_INGRID_ADMIN_TOKEN]",
+    )
+    serve.add_argument(
+        "--journal-size",
+        help="how many API calls /_mock/journal keeps, 0 for none "
+        "[MOCK_INGRID_JOURNAL_SIZE] (default 1000)",
+    )
+    serve.add_argument(
+        "--progression",
+        action="append",
+        default=None,
+        metavar="KIND=POLICY",
+        help="let a kind (return, report, refund, exchange) move by itself: manual, "
+        "immediate or after:<duration>, e.g. return=after:2m (repeatable) "
+        "[MOCK_INGRID_PROGRESSION, comma-separated]",
+    )
+    serve.add_argument(
+        "--state-file",
+        metavar="PATH",
+        help="load the state from this file at start (if it exists) and save it there "
+        "at shutdown [MOCK_INGRID_STATE_FILE]",
+    )
+
+
+def _control_settings(args: argparse.Namespace) -> dict[str, Any]:
+    from mock_ingrid.progression import PolicyError, parse_assignment
+
+    token = args.admin_token if args.admin_token is not None else _env("ADMIN_TOKEN")
+    if token is not None and not token.strip():
+        raise CliError("--admin-token: the token cannot be empty")
+    progression = args.progression if args.progression is not None else _env_list("PROGRESSION")
+    for assignment in progression:
+        try:
+            parse_assignment(assignment)
+        except PolicyError as exc:
+            raise CliError(f"--progression: {exc}") from None
+    state_file = args.state_file or _env("STATE_FILE")
+    if state_file is not None and not Path(state_file).parent.is_dir():
+        raise CliError(f"--state-file: the folder of {state_file} does not exist")
+    return {
+        "admin_token": token,
+        "journal_size": _int(
+            args.journal_size or _env("JOURNAL_SIZE") or "1000", "--journal-size", 0, 1_000_000
+        ),
+        "progression": tuple(progression),
+        "state_file": Path(state_file) if state_file is not None else None,
+    }
+
+
+def _add_webhook_options(serve: argparse.ArgumentParser) -> None:
+    serve.add_argument(
+        "--webhook-url",
+        action="append",
+        default=None,
+        metavar="URL",
+        help="send every webhook of every merchant here (repeatable) "
+        "[MOCK_INGRID_WEBHOOK_URLS, comma-separated]",
+    )
+    serve.add_argument(
+        "--webhook-secret",
+        metavar="WHSEC",
+        help="signing secret (whsec_ + base64) of the --webhook-url subscriptions; "
+        "generated and printed when not given [MOCK_INGRID_WEBHOOK_SECRET]",
+    )
+    serve.add_argument(
+        "--webhook-timeout",
+        metavar="SECONDS",
+        help="time a receiver has to answer one attempt [MOCK_INGRID_WEBHOOK_TIMEOUT] "
+        f"(default {DEFAULT_WEBHOOK_TIMEOUT:g})",
+    )
+    serve.add_argument(
+        "--webhook-schedule",
+        metavar="SCHEDULE",
+        help="retry delays: sandbox (0,500ms,1s,2s,4s,8s), realistic "
+        "(0,5s,5m,30m,2h,5h,10h,10h) or a comma list such as 0,100ms,1s "
+        f"[MOCK_INGRID_WEBHOOK_SCHEDULE] (default {DEFAULT_WEBHOOK_SCHEDULE})",
+    )
+
+
+def _webhook_settings(args: argparse.Namespace) -> dict[str, Any]:
+    from mock_ingrid.webhooks.schedule import ScheduleError, parse_schedule
+    from mock_ingrid.webhooks.signing import check_secret
+
+    urls = args.webhook_url if args.webhook_url is not None else _env_list("WEBHOOK_URLS")
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise CliError(f"--webhook-url: '{url}' is not an http:// or https:// URL")
+    secret = args.webhook_secret or _env("WEBHOOK_SECRET")
+    if secret is not None:
+        try:
+            check_secret(secret)
+        except ValueError as exc:
+            raise CliError(f"--webhook-secret: {exc}") from None
+    timeout_text = args.webhook_timeout or _env("WEBHOOK_TIMEOUT") or str(DEFAULT_WEBHOOK_TIMEOUT)
+    try:
+        timeout = float(timeout_text)
+    except ValueError:
+        raise CliError(f"--webhook-timeout: '{timeout_text}' is not a number of seconds") from None
+    if not 0 < timeout <= 3600:
+        raise CliError(f"--webhook-timeout: {timeout:g} is out of range (0-3600 seconds)")
+    schedule = args.webhook_schedule or _env("WEBHOOK_SCHEDULE") or DEFAULT_WEBHOOK_SCHEDULE
+    try:
+        parse_schedule(schedule)
+    except ScheduleError as exc:
+        raise CliError(f"--webhook-schedule: {exc}") from None
+    return {
+        "webhook_urls": tuple(urls),
+        "webhook_secret": secret,
+        "webhook_timeout": timeout,
+        "webhook_schedule": schedule,
+    }
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -125,6 +259,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
         ),
         freeze_time=frozen_at,
         log_level=args.log_level or _env("LOG_LEVEL") or "warning",
+        **_webhook_settings(args),
+        **_control_settings(args),
     )
 
 
@@ -150,16 +286,20 @@ def serve(settings: Settings) -> None:
     runtime = Runtime.build(settings)
     try:
         loaded = load_fixture_paths(runtime.state, settings.fixtures)
-    except FixtureError as exc:
+        runtime.remember_baseline()
+        restored = load_state_file(runtime)
+    except (FixtureError, StateFileError) as exc:
         raise CliError(str(exc)) from None
     _check_port_free(settings.host, settings.port)
     app = create_app(runtime=runtime)
     shown_host = f"[{settings.host}]" if ":" in settings.host else settings.host
     print(
         f"mock-ingrid {__version__} listening on http://{shown_host}:{settings.port}"
-        + (f" ({loaded} fixture file(s) loaded)" if loaded else ""),
+        + (f" ({loaded} fixture file(s) loaded)" if loaded else "")
+        + (f" (state restored from {settings.state_file})" if restored else ""),
         flush=True,
     )
+    _print_webhooks(runtime)
     uvicorn.run(
         app,
         host=settings.host,
@@ -168,6 +308,16 @@ def serve(settings: Settings) -> None:
         access_log=settings.log_level in ("info", "debug"),
         server_header=False,
     )
+
+
+def _print_webhooks(runtime: Runtime) -> None:
+    hooks = runtime.webhooks
+    if not runtime.settings.webhook_urls:
+        return
+    urls = ", ".join(runtime.settings.webhook_urls)
+    print(f"webhooks: every event of every merchant to {urls}", flush=True)
+    if hooks.cli_secret_generated:
+        print(f"webhooks: signing secret {hooks.cli_secret}", flush=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

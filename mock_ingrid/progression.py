@@ -12,10 +12,11 @@ warehouse, a reviewer, the merchant's payment system):
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Protocol
 
 from mock_ingrid.domain import returns, settlement, warehouse
 from mock_ingrid.domain.commands import ReportInput, ReportItemInput
@@ -151,6 +152,15 @@ class Progression:
 
 
 def _status(m: Merchant, event: DomainEvent) -> str | None:
-    table = {"return": m.returns, "report": m.reports, "refund": m.refunds, "exchange": m.exchanges}
-    entity = table[event.entity].get(event.entity_id)
+    tables: dict[str, Mapping[str, HasStatus]] = {
+        "return": m.returns,
+        "report": m.reports,
+        "refund": m.refunds,
+        "exchange": m.exchanges,
+    }
+    entity = tables[event.entity].get(event.entity_id)
     return entity.status if entity is not None else None
+
+
+class HasStatus(Protocol):
+    status: str

@@ -1,23 +1,94 @@
-"""What a running app instance owns: its settings, clock and state."""
+"""What a running app instance owns: settings, clock, state, timers, webhooks, diagnostics."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
-from mock_ingrid.clock import Clock, FrozenClock, SystemClock
+from mock_ingrid.clock import ControlledClock
+from mock_ingrid.control.middleware import Diagnostics, build_diagnostics
+from mock_ingrid.progression import Progression, parse_assignment
 from mock_ingrid.settings import Settings
+from mock_ingrid.snapshot import export_state, import_state
 from mock_ingrid.store import State
+from mock_ingrid.timers import Timers
+from mock_ingrid.webhooks.hub import Webhooks
 
 
 @dataclass(slots=True)
 class Runtime:
     settings: Settings
-    clock: Clock
+    clock: ControlledClock
     state: State
+    # Built from the three above; each subscribes itself to the state's events.
+    timers: Timers = field(init=False)
+    progression: Progression = field(init=False)
+    webhooks: Webhooks = field(init=False)
+    diagnostics: Diagnostics = field(init=False)
+    # What the server started with (its fixtures), for /_mock/reset.
+    baseline: dict[str, Any] | None = field(init=False, default=None)
+
+    def __post_init__(self) -> None:
+        self.timers = Timers()
+        self.progression = Progression(self.state, self.timers)
+        for assignment in self.settings.progression:
+            self.progression.set_policy(*parse_assignment(assignment))
+        self.webhooks = Webhooks(self.settings, self.clock, self.state)
+        self.diagnostics = build_diagnostics(self.settings)
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:
-        clock: Clock = (
-            FrozenClock(settings.freeze_time) if settings.freeze_time is not None else SystemClock()
-        )
+        clock = ControlledClock(settings.freeze_time)
         return cls(settings, clock, State(clock, seed=settings.seed))
+
+    # -- time -----------------------------------------------------------------
+
+    def next_due(self) -> datetime | None:
+        dues = [d for d in (self.timers.next_due(), self.webhooks.outbox.next_due()) if d]
+        return min(dues) if dues else None
+
+    def run_due(self) -> int:
+        """Run the progression steps due now (webhook attempts are the dispatcher's)."""
+        return self.timers.run_due(self.clock.now())
+
+    async def advance_to(self, target: datetime) -> dict[str, int]:
+        """Move the clock to ``target``, running everything due on the way, in order.
+
+        Each due item runs with the clock set to its due time, so what it does
+        (and schedules) is stamped as if time had passed for real.
+        """
+        steps = attempts = 0
+        while (due := self.next_due()) is not None and due <= target:
+            self.clock.set(max(due, self.clock.now()))
+            if self.timers.run_one_due(self.clock.now()):
+                steps += 1
+                continue
+            sent = await self.webhooks.dispatcher.run_due(self.clock.now())
+            if not sent:  # deliveries are paused: they wait, time still moves
+                break
+            attempts += sent
+        if target > self.clock.now():
+            self.clock.set(target)
+        return {"progressionSteps": steps, "webhookAttempts": attempts}
+
+    # -- resets -----------------------------------------------------------------
+
+    def remember_baseline(self) -> None:
+        self.baseline = export_state(self.state) if self.state.merchants else None
+
+    def reset(self) -> None:
+        """Back to the state the server started with; webhook log, timers and faults cleared."""
+        self.state.reset()
+        self.timers.clear()
+        self.webhooks.reset()
+        self.diagnostics.reset()
+        if self.baseline is not None:
+            import_state(self.state, self.baseline)
+
+    def reset_merchant(self, key: str) -> None:
+        """Forget one merchant's data and id sequences; keep its settings."""
+        old = self.state.merchants.pop(key, None)
+        fresh = self.state.merchant(key)
+        if old is not None:
+            fresh.settings = old.settings

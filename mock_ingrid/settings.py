@@ -9,6 +9,8 @@ from pathlib import Path
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
+DEFAULT_WEBHOOK_TIMEOUT = 15.0
+DEFAULT_WEBHOOK_SCHEDULE = "sandbox"
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +25,21 @@ class Settings:
     public_url: str | None = None
     log_level: str = "warning"
     extra: dict[str, str] = field(default_factory=dict)
+    # Webhooks: URLs subscribed for every merchant and event type, their secret
+    # (generated when None), the per-attempt timeout in seconds, the retry schedule
+    # ("sandbox", "realistic" or "0,1s,5s"), and how long shutdown waits for deliveries.
+    webhook_urls: tuple[str, ...] = ()
+    webhook_secret: str | None = None
+    webhook_timeout: float = DEFAULT_WEBHOOK_TIMEOUT
+    webhook_schedule: str = DEFAULT_WEBHOOK_SCHEDULE
+    webhook_shutdown_grace: float = 5.0
+    # The control surface: a token every /_mock route but health then requires,
+    # how many requests the journal keeps, the progression policies
+    # ("return=after:2h", ...), and a file the state is loaded from and saved to.
+    admin_token: str | None = None
+    journal_size: int = 1_000
+    progression: tuple[str, ...] = ()
+    state_file: Path | None = None
 
     @property
     def base_url(self) -> str:

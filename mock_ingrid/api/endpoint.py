@@ -68,6 +68,9 @@ def api_endpoint(
                 return renderer.api_error(request, error)
             except DomainError as error:
                 return renderer.domain_error(request, error)
+            finally:
+                # "immediate" progression steps run once the request's own change is done.
+                runtime_of(request).run_due()
 
         endpoint.__name__ = handler.__name__
         endpoint.__doc__ = handler.__doc__

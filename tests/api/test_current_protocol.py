@@ -8,7 +8,6 @@ from datetime import timedelta
 import pytest
 from starlette.testclient import TestClient
 
-from mock_ingrid.clock import FrozenClock
 from mock_ingrid.runtime import Runtime
 from mock_ingrid.settings import Settings
 from tests.api.flow import ORDER_ID, create_return, ok, seed_reference
@@ -152,7 +151,7 @@ def _returns(client: TestClient, count: int, runtime: Runtime) -> list[str]:
     ok(client.post("/products", json=REFERENCE_PRODUCT), 201)
     ok(client.post("/orders", json=body), 201)
     clock = runtime.clock
-    assert isinstance(clock, FrozenClock)
+    assert clock.frozen
     ids = []
     for _ in range(count):
         clock.advance(timedelta(minutes=1))

@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from mock_ingrid.clock import FrozenClock
 from mock_ingrid.runtime import Runtime
 from tests.api.legacy_seed import SKIRT_LINE, TEE_LINE, assert_schema, create_return, ok, seed
 
@@ -20,7 +19,7 @@ T1 = "2026-01-16T10:00:00Z"
 def five_returns(client: TestClient, runtime: Runtime) -> TestClient:
     """Returns 1 and 2 created at T0, 3 and 4 an hour later, 5 two hours later."""
     clock = runtime.clock
-    assert isinstance(clock, FrozenClock)
+    assert clock.frozen
     for order_id in ("O1", "O2"):
         seed(client, order_id=order_id)
     units = [

@@ -1,0 +1,260 @@
+"""The outbox: every webhook message, its deliveries, and when each is due.
+
+Pure bookkeeping, no I/O and no clock of its own: callers pass ``now`` (the
+runtime clock), so a virtual clock can later drive it with ``take_due(now)``
+exactly as the dispatcher does with real time. A message is rendered once,
+when its event fires; every attempt and every resend sends those bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import random
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from mock_ingrid.webhooks.schedule import Schedule
+from mock_ingrid.webhooks.subscriptions import Subscription
+
+# Never wait longer than this for a receiver's Retry-After.
+MAX_RETRY_AFTER = timedelta(days=1)
+
+
+class DeliveryStatus:
+    PENDING = "PENDING"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+    CANCELLED = "CANCELLED"
+
+    ALL = (PENDING, SUCCEEDED, FAILED, CANCELLED)
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One webhook event, rendered: what every delivery of it sends."""
+
+    message_id: str
+    merchant: str
+    event_type: str
+    return_id: str
+    entity_id: str
+    triggered_at: datetime
+    body: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    number: int
+    at: datetime  # the runtime clock, like every other time the emulator shows
+    timestamp: int  # the webhook-timestamp sent: real seconds, for the receiver's window
+    url: str
+    status_code: int | None
+    latency_ms: float
+    error: str | None
+    response_body: str
+
+    @property
+    def succeeded(self) -> bool:
+        return self.error is None and self.status_code is not None and 200 <= self.status_code < 300
+
+
+@dataclass(slots=True)
+class Delivery:
+    delivery_id: str
+    message: Message
+    subscription_id: str
+    url: str
+    secret: str
+    created_at: datetime
+    resend: bool = False
+    status: str = DeliveryStatus.PENDING
+    next_attempt_at: datetime | None = None
+    in_flight: bool = False
+    reason: str | None = None
+    attempts: list[Attempt] = field(default_factory=list)
+
+    @property
+    def waiting(self) -> bool:
+        """Pending and not being attempted right now."""
+        return self.status == DeliveryStatus.PENDING and not self.in_flight
+
+
+def message_prefix(merchant: str) -> str:
+    """A short digest of the merchant key: ids stay unique across merchants
+    (receivers deduplicate on ``webhook-id``) without putting a key in a header."""
+    return hashlib.sha256(merchant.encode("utf-8")).hexdigest()[:10]
+
+
+class Outbox:
+    def __init__(self, schedule: Schedule, rng: random.Random) -> None:
+        self.schedule = schedule
+        self.rng = rng
+        self.paused = False
+        self.messages: dict[str, Message] = {}
+        self.deliveries: dict[str, Delivery] = {}
+        self._queue: list[tuple[datetime, int, str]] = []
+        self._pushes = 0
+        self._delivery_seq = 0
+        # Kept across ``clear``: a webhook-id is never reused while the server runs.
+        self._message_seq: dict[str, int] = {}
+
+    # -- messages and deliveries ----------------------------------------------
+
+    def add_message(
+        self,
+        merchant: str,
+        event_type: str,
+        return_id: str,
+        entity_id: str,
+        triggered_at: datetime,
+        body: bytes,
+    ) -> Message:
+        seq = self._message_seq.get(merchant, 0) + 1
+        self._message_seq[merchant] = seq
+        message = Message(
+            f"msg_{message_prefix(merchant)}_{seq}",
+            merchant,
+            event_type,
+            return_id,
+            entity_id,
+            triggered_at,
+            body,
+        )
+        self.messages[message.message_id] = message
+        return message
+
+    def deliver(
+        self,
+        message: Message,
+        subscriptions: Iterable[Subscription],
+        now: datetime,
+        resend: bool = False,
+    ) -> list[Delivery]:
+        """One delivery per subscription, its first attempt due after the first delay."""
+        created = []
+        for subscription in subscriptions:
+            self._delivery_seq += 1
+            delivery = Delivery(
+                f"dlv_{self._delivery_seq}",
+                message,
+                subscription.subscription_id,
+                subscription.url,
+                subscription.secret,
+                now,
+                resend=resend,
+            )
+            self.deliveries[delivery.delivery_id] = delivery
+            first = self.schedule.delay(0, self.rng)
+            self._schedule(delivery, now + (first or timedelta(0)))
+            created.append(delivery)
+        return created
+
+    def _schedule(self, delivery: Delivery, due: datetime) -> None:
+        delivery.next_attempt_at = due
+        self._pushes += 1
+        heapq.heappush(self._queue, (due, self._pushes, delivery.delivery_id))
+
+    # -- what is due ------------------------------------------------------------
+
+    def take_due(self, now: datetime, force: bool = False) -> list[Delivery]:
+        """Deliveries to attempt now, in due order, marked in flight.
+
+        ``force`` takes every waiting delivery whatever its due time, even when paused.
+        """
+        if self.paused and not force:
+            return []
+        taken = []
+        while self._queue and (force or self._queue[0][0] <= now):
+            due, _, delivery_id = heapq.heappop(self._queue)
+            delivery = self.deliveries.get(delivery_id)
+            if delivery is None or not delivery.waiting or delivery.next_attempt_at != due:
+                continue  # cancelled, or rescheduled since: a stale queue entry
+            delivery.in_flight = True
+            taken.append(delivery)
+        return taken
+
+    def next_due(self) -> datetime | None:
+        while self._queue:
+            due, _, delivery_id = self._queue[0]
+            delivery = self.deliveries.get(delivery_id)
+            if delivery is not None and delivery.waiting and delivery.next_attempt_at == due:
+                return due
+            heapq.heappop(self._queue)
+        return None
+
+    def due_now(self, now: datetime) -> bool:
+        due = self.next_due()
+        return not self.paused and due is not None and due <= now
+
+    # -- outcomes ---------------------------------------------------------------
+
+    def finish(
+        self, delivery: Delivery, attempt: Attempt, retry_after: timedelta | None, now: datetime
+    ) -> None:
+        """Record an attempt: done on 2xx, failed for good on 410, otherwise retried."""
+        delivery.attempts.append(attempt)
+        delivery.in_flight = False
+        if delivery.status != DeliveryStatus.PENDING:
+            return  # cancelled while the attempt was out
+        if attempt.succeeded:
+            self._close(delivery, DeliveryStatus.SUCCEEDED, None)
+        elif attempt.status_code == 410:
+            self._close(delivery, DeliveryStatus.FAILED, "410 Gone: the subscription is disabled")
+        else:
+            self._retry(delivery, retry_after, now)
+
+    def _retry(self, delivery: Delivery, retry_after: timedelta | None, now: datetime) -> None:
+        delay = self.schedule.delay(len(delivery.attempts), self.rng)
+        if delay is None:
+            reason = f"no attempt left after {len(delivery.attempts)}"
+            self._close(delivery, DeliveryStatus.FAILED, reason)
+            return
+        if retry_after is not None:
+            delay = max(delay, min(retry_after, MAX_RETRY_AFTER))
+        self._schedule(delivery, now + delay)
+
+    def release(self, delivery: Delivery) -> None:
+        """An attempt was abandoned before it finished (shutdown): due again at once."""
+        delivery.in_flight = False
+        if delivery.status == DeliveryStatus.PENDING and delivery.next_attempt_at is not None:
+            self._schedule(delivery, delivery.next_attempt_at)
+
+    def _close(self, delivery: Delivery, status: str, reason: str | None) -> None:
+        delivery.status = status
+        delivery.reason = reason
+        delivery.next_attempt_at = None
+
+    def cancel_subscription(self, subscription_id: str, reason: str) -> int:
+        found = [d for d in self.pending() if d.subscription_id == subscription_id]
+        for delivery in found:
+            self._close(delivery, DeliveryStatus.CANCELLED, reason)
+        return len(found)
+
+    def discard_pending(self, reason: str) -> int:
+        """Cancel every waiting delivery (attempts already out still finish)."""
+        found = [d for d in self.pending() if not d.in_flight]
+        for delivery in found:
+            self._close(delivery, DeliveryStatus.CANCELLED, reason)
+        return len(found)
+
+    # -- inspection -------------------------------------------------------------
+
+    def pending(self) -> Iterator[Delivery]:
+        return (d for d in self.deliveries.values() if d.status == DeliveryStatus.PENDING)
+
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(DeliveryStatus.ALL, 0)
+        in_flight = 0
+        for delivery in self.deliveries.values():
+            counts[delivery.status] += 1
+            in_flight += delivery.in_flight
+        counts["IN_FLIGHT"] = in_flight
+        return counts
+
+    def clear(self) -> None:
+        """Forget every message and delivery (a state reset); id sequences go on."""
+        self.messages.clear()
+        self.deliveries.clear()
+        self._queue.clear()
