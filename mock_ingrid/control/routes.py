@@ -76,9 +76,7 @@ ROUTES: list[BaseRoute] = [
     resource("/_mock/warehouse-reports/{reportId}/approve", post=lifecycle.approve_review),
     resource("/_mock/warehouse-reports/{reportId}/reject", post=lifecycle.reject_review),
     resource("/_mock/refund-transactions/{refundTransactionId}/fail", post=lifecycle.fail_refund),
-    resource(
-        "/_mock/refund-transactions/{refundTransactionId}/retry", post=lifecycle.retry_refund
-    ),
+    resource("/_mock/refund-transactions/{refundTransactionId}/retry", post=lifecycle.retry_refund),
     resource("/_mock/exchanges/{exchangeOrderId}/cancel", post=lifecycle.cancel_exchange),
     # time and progression
     resource("/_mock/clock", get=clock.get_clock),
