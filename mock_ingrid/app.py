@@ -18,6 +18,7 @@ from mock_ingrid.api.endpoint import ErrorRenderer
 from mock_ingrid.api.errors import ApiError
 from mock_ingrid.api.legacy.errors import ERRORS as LEGACY_ERRORS
 from mock_ingrid.api.legacy.routes import ROUTES as LEGACY_ROUTES
+from mock_ingrid.api.router import IndexedRouter
 from mock_ingrid.control.middleware import ControlMiddleware
 from mock_ingrid.control.routes import ROUTES as CONTROL_ROUTES
 from mock_ingrid.runtime import Runtime
@@ -92,5 +93,10 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         ],
         lifespan=_lifespan(runtime),
     )
+    # Same routes and lifespan, matched through an index by first path segment;
+    # a trailing slash is a 404, never a redirect a POST could not follow.
+    app.router.__class__ = IndexedRouter
+    app.router.middleware_stack = app.router.app  # bound at init to the old class's app
+    app.router.redirect_slashes = False
     app.state.runtime = runtime
     return app

@@ -25,7 +25,6 @@ from mock_ingrid.settings import (
 
 if TYPE_CHECKING:
     from mock_ingrid.runtime import Runtime
-    from mock_ingrid.state_file import StateFileError, load_state_file
 
 ENV_PREFIX = "MOCK_INGRID_"
 
@@ -282,6 +281,7 @@ def serve(settings: Settings) -> None:
     from mock_ingrid.app import create_app
     from mock_ingrid.fixtures import FixtureError, load_fixture_paths
     from mock_ingrid.runtime import Runtime
+    from mock_ingrid.state_file import StateFileError, load_state_file
 
     runtime = Runtime.build(settings)
     try:
