@@ -151,6 +151,21 @@ def _percentile(out: str, label: str) -> float:
     return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
 
 
+def reset_ms(orders: int) -> float:
+    """Milliseconds ``/_mock/reset`` takes with ``orders`` orders and as many returns."""
+    sys.path.insert(0, str(ROOT))
+    from loaded_server import load
+
+    from mock_ingrid.runtime import Runtime
+    from mock_ingrid.settings import Settings
+
+    runtime = Runtime.build(Settings())
+    load(runtime, orders)
+    started = time.perf_counter()
+    runtime.reset()
+    return (time.perf_counter() - started) * 1000
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--duration", type=int, default=5)
@@ -200,6 +215,7 @@ def main() -> None:
             results["cases"][name] = {  # type: ignore[index]
                 c: wrk(port, method, path, body, c, args.duration, args.returns) for c in conns
             }
+    results["reset_ms_10k_objects"] = reset_ms(5_000)
     _print(results, baseline, conns)
     Path(args.json).write_text(json.dumps(results, indent=2, default=str))
     print(f"\nwritten: {args.json}")
@@ -214,6 +230,7 @@ def _print(
         f"idle RSS: {results['idle_rss_mb']} MB (baseline {results['baseline_idle_rss_mb']} MB); "
         f"with {results['returns']} returns: {results['loaded_rss_mb']} MB"
     )
+    print(f"reset with 10,000 objects: {results['reset_ms_10k_objects']:.2f} ms")
     print(f"\n{'case':32} {'conn':>4} {'req/s':>9} {'x base':>7} {'p50 ms':>7} {'p99 ms':>7}")
     rows = [("baseline", baseline), *results["cases"].items()]  # type: ignore[attr-defined]
     for name, by_conn in rows:
