@@ -207,7 +207,7 @@ async def run(latency_events: int, events: int, subscriptions: int) -> None:
             elapsed = time.perf_counter() - started
     await receiver.close()
     backlog = events * subscriptions
-    print(f"mock-ingrid webhooks, {subscriptions} subscriptions per event")
+    print(f"mock-ingrid webhooks, {subscriptions} subscription(s) per event")
     print(
         f"latency (event -> receiver), {latency_events} events one at a time: "
         f"p50 {_ms(statistics.median(latencies))}, p90 {_ms(_percentile(latencies, 90))}, "

@@ -38,7 +38,7 @@ BODY_PREVIEW_BYTES = 1024
 # The loop re-reads the clock at least this often, so a clock moved by hand is noticed.
 MAX_IDLE_SECONDS = 1.0
 DEFAULT_CONCURRENCY = 64
-PER_ORIGIN_CONCURRENCY = 16
+PER_ORIGIN_CONCURRENCY = 4
 
 
 @dataclass(slots=True)
@@ -78,6 +78,7 @@ class Dispatcher:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wakeup: asyncio.Event | None = None
         self._task: asyncio.Task[None] | None = None
+        self._finished = False
         # True from the start of ``stop`` until it returns: the shutdown grace.
         self.stopping = False
 
@@ -91,6 +92,7 @@ class Dispatcher:
         if self.running:
             return
         self._loop = asyncio.get_running_loop()
+        self._finished = False
         self._wakeup = asyncio.Event()
         self._session = self._new_session()
         self._task = asyncio.create_task(self._run(), name="mock-ingrid-webhooks")
@@ -102,9 +104,11 @@ class Dispatcher:
         self.stopping = True
         try:
             await self._drain(grace)
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            # The loop ends on the flag, not on cancel(): asyncio.wait_for on 3.11
+            # can swallow a cancellation that races with the event it waits for.
+            self._finished = True
+            self.wake()
+            await self._task
             await self._close(self._session)
         finally:
             self.stopping = False
@@ -135,11 +139,12 @@ class Dispatcher:
 
     async def _run(self) -> None:
         assert self._wakeup is not None and self._session is not None
-        while True:
+        while not self._finished:
             self._wakeup.clear()  # before taking, so work added meanwhile wakes us
             self.launch(self._session, self.outbox.take_due(self.clock.now()))
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wakeup.wait(), self._idle_seconds())
+                async with asyncio.timeout(self._idle_seconds()):
+                    await self._wakeup.wait()
 
     def _idle_seconds(self) -> float:
         due = self.outbox.next_due()

@@ -96,5 +96,7 @@ class Subscriptions:
         return [s for s in self._by_id.values() if s.wants(merchant, event_type)]
 
     def clear_merchant_subscriptions(self) -> None:
-        """Forget what the control API added; the command line's subscriptions stay."""
+        """Back to the command line's subscriptions, enabled (as at start)."""
         self._by_id = {k: s for k, s in self._by_id.items() if s.source == "cli"}
+        for subscription in self._by_id.values():
+            subscription.enable()

@@ -20,10 +20,11 @@ from tests.webhooks.helpers import (
     api,
     ok,
     receiving,
+    reserve_port,
     served,
     wait_until,
 )
-from tests.webhooks.test_delivery import FAST, all_succeeded, deliveries, settings
+from tests.webhooks.test_delivery import all_succeeded, deliveries, settings
 
 OWN_SECRET = "whsec_b3duIHNlY3JldCBvZiBtZXJjaGFudCBh"
 SUBSCRIPTIONS = "/_mock/webhooks/subscriptions"
@@ -276,4 +277,26 @@ def test_message_ids_are_deterministic(http: httpx.Client) -> None:
     helpers.open_return(http)
     ids = [e["eventId"] for e in ok(http.get("/_mock/webhooks/events"))["data"]]
     assert ids[0].startswith("msg_") and ids[0].endswith("_1") and ids[1].endswith("_2")
-    assert FAST  # the fast schedule is shared with the delivery tests
+
+
+def test_a_reset_forgets_events_and_control_subscriptions_but_not_the_command_line(
+    rx: Receiver,
+) -> None:
+    closed = reserve_port()  # refuses connections: its deliveries stay pending
+    host, port = closed.getsockname()
+    with served(settings(rx.url)) as app, api(app) as http:
+        helpers.stock(http)
+        subscribe(http, "shop", f"http://{host}:{port}/elsewhere")
+        helpers.open_return(http)
+        wait_until(lambda: rx.count() == 1, what="the first event")
+        ok(http.post("/_mock/reset"))
+        assert ok(http.get("/_mock/webhooks/events"))["data"] == []
+        assert deliveries(http) == []
+        (left,) = ok(http.get(SUBSCRIPTIONS))["data"]
+        assert left["source"] == "cli"
+        helpers.stock(http)
+        helpers.open_return(http)
+        wait_until(lambda: rx.count() == 2, what="an event after the reset")
+        ids = [r.webhook_id for r in rx.snapshot()]
+        assert ids[0] != ids[1]  # webhook-ids are never reused while the server runs
+    closed.close()
