@@ -18,16 +18,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from mock_ingrid.api.endpoint import (
-    JSON_TYPE,
     json_response,
-    read_body,
     runtime_of,
-    validate_model,
 )
 from mock_ingrid.api.errors import ApiError
-from mock_ingrid.api.jsonio import JsonSyntaxError, loads
 from mock_ingrid.api.query import enum_param
 from mock_ingrid.api.types import WIRE_CONFIG
+from mock_ingrid.control.common import read_control_body
 from mock_ingrid.domain.errors import Problem
 from mock_ingrid.webhooks.hub import Webhooks
 from mock_ingrid.webhooks.outbox import Attempt, Delivery, DeliveryStatus, Message
@@ -84,36 +81,6 @@ class ResendBody(_Body):
 class FlushBody(_Body):
     mode: Literal["deliver", "discard"] = "deliver"
     timeout_seconds: Annotated[float, Field(gt=0, le=3_600)] = DEFAULT_FLUSH_TIMEOUT
-
-
-async def _read_model(request: Request, model: type[M], required: bool = True) -> M:
-    """Parse the body into ``model``; when nothing is required, no body means the defaults."""
-    raw = await read_body(request)
-    if not raw.strip():
-        if required:
-            raise ApiError(
-                400, "MALFORMED_JSON", "the request body is empty; a JSON object is expected"
-            )
-        return model()
-    media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-    if media and media != JSON_TYPE and not media.endswith("+json"):
-        raise ApiError(
-            415, "UNSUPPORTED_MEDIA_TYPE", f"send Content-Type: {JSON_TYPE}, not '{media}'"
-        )
-    try:
-        data = loads(raw)
-    except JsonSyntaxError as exc:
-        raise ApiError(
-            400, "MALFORMED_JSON", f"the request body is not valid JSON: {exc}"
-        ) from None
-    if not isinstance(data, dict):
-        raise ApiError(
-            400,
-            "VALIDATION_ERROR",
-            "the request body must be a JSON object",
-            [Problem("$", "INVALID_TYPE", "expected an object")],
-        )
-    return validate_model(model, data)
 
 
 # -- what the control API shows ----------------------------------------------------
@@ -301,7 +268,7 @@ async def list_subscriptions(request: Request) -> Response:
 
 
 async def create_subscription(request: Request) -> Response:
-    body = await _read_model(request, SubscriptionBody)
+    body = await read_control_body(request, SubscriptionBody)
     _check_merchant(request, body.merchant)
     created = _hooks(request).subscribe(body.merchant, body.url, body.event_types, body.secret)
     return json_response(subscription_json(created), 201)
@@ -338,7 +305,7 @@ async def resend_event(request: Request) -> Response:
     """Deliver an event again, with the same webhook-id and body, to one subscription
     (``subscriptionId``) or to every enabled subscription that wants it now."""
     message = _require_event(request)
-    body = await _read_model(request, ResendBody, required=False)
+    body = await read_control_body(request, ResendBody, required=False)
     hooks = _hooks(request)
     target = _resend_target(hooks, message, body.subscription_id)
     created = hooks.resend(message, target)
@@ -408,7 +375,7 @@ async def flush_deliveries(request: Request) -> Response:
     and whatever its retry time, and answer once those attempts (and any already
     out) are recorded or ``timeoutSeconds`` passed. ``discard``: cancel them all,
     e.g. after seeding data while paused."""
-    body = await _read_model(request, FlushBody, required=False)
+    body = await read_control_body(request, FlushBody, required=False)
     hooks = _hooks(request)
     attempted = discarded = 0
     if body.mode == "discard":
