@@ -117,17 +117,15 @@ RETURN_LIFECYCLE = Lifecycle(
     ],
 )
 
+# A refund or exchange is PENDING only while it is being created (inside one
+# operation): it then awaits the merchant at once, so nothing else leaves PENDING.
 REFUND_LIFECYCLE = Lifecycle(
     "refund transaction",
     [
         ("create", [CREATED], RefundStatus.PENDING),
         ("await_external_refund", [RefundStatus.PENDING], RefundStatus.AWAITING_EXTERNAL_REFUND),
         ("complete", [RefundStatus.AWAITING_EXTERNAL_REFUND], RefundStatus.SUCCESS),
-        (
-            "fail",
-            [RefundStatus.PENDING, RefundStatus.AWAITING_EXTERNAL_REFUND],
-            RefundStatus.FAILED,
-        ),
+        ("fail", [RefundStatus.AWAITING_EXTERNAL_REFUND], RefundStatus.FAILED),
         ("retry", [RefundStatus.FAILED], RefundStatus.AWAITING_EXTERNAL_REFUND),
     ],
 )
@@ -142,11 +140,7 @@ EXCHANGE_LIFECYCLE = Lifecycle(
             ExchangeStatus.AWAITING_EXTERNAL_HANDLING,
         ),
         ("complete", [ExchangeStatus.AWAITING_EXTERNAL_HANDLING], ExchangeStatus.COMPLETED),
-        (
-            "cancel",
-            [ExchangeStatus.PENDING, ExchangeStatus.AWAITING_EXTERNAL_HANDLING],
-            ExchangeStatus.CANCELLED,
-        ),
+        ("cancel", [ExchangeStatus.AWAITING_EXTERNAL_HANDLING], ExchangeStatus.CANCELLED),
     ],
 )
 

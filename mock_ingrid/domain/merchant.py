@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
+from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Protocol, TypeVar
 
@@ -22,6 +24,9 @@ from mock_ingrid.domain.model import (
 from mock_ingrid.ids import IdFactory
 
 T = TypeVar("T")
+
+# Kinds whose lists filter by status.
+INDEXED_KINDS = ("return", "refund", "exchange")
 
 
 class HasLifecycle(Protocol):
@@ -51,6 +56,8 @@ class Merchant:
         self.exchanges: dict[str, ExchangeOrder] = {}
         self.returns_by_order: dict[str, list[str]] = {}
         self.returns_by_tracking: dict[str, str] = {}
+        # kind -> status -> numeric ids in creation order, for filtered lists.
+        self.status_index: dict[str, dict[str, list[int]]] = {k: {} for k in INDEXED_KINDS}
         self._listeners = listeners if listeners is not None else []
         self.event_seq = 0
 
@@ -62,6 +69,35 @@ class Merchant:
             self.returns_by_order.setdefault(ret.order_id, []).append(ret.return_id)
             if ret.shipment is not None:
                 self.returns_by_tracking[ret.shipment.tracking_reference] = ret.return_id
+        self.status_index = {k: {} for k in INDEXED_KINDS}
+        for kind, table in self._indexed_tables().items():
+            for entity_id, entity in table.items():
+                self._index_status(kind, entity_id, None, entity.status)
+
+    def _indexed_tables(self) -> dict[str, Mapping[str, HasLifecycle]]:
+        return {"return": self.returns, "refund": self.refunds, "exchange": self.exchanges}
+
+    # Entities in a status, in creation order, from the index (no scan).
+
+    def returns_in(self, status: str) -> Iterator[Return]:
+        return (self.returns[str(n)] for n in self.status_index["return"].get(status, ()))
+
+    def refunds_in(self, status: str) -> Iterator[RefundTransaction]:
+        return (self.refunds[str(n)] for n in self.status_index["refund"].get(status, ()))
+
+    def exchanges_in(self, status: str) -> Iterator[ExchangeOrder]:
+        return (self.exchanges[str(n)] for n in self.status_index["exchange"].get(status, ()))
+
+    def _index_status(self, kind: str, entity_id: str, source: str | None, target: str) -> None:
+        if kind not in self.status_index or not entity_id.isdigit():
+            return
+        number, buckets = int(entity_id), self.status_index[kind]
+        if source is not None and source in buckets:
+            bucket = buckets[source]
+            at = bisect_left(bucket, number)
+            if at < len(bucket) and bucket[at] == number:
+                del bucket[at]
+        insort(buckets.setdefault(target, []), number)
 
     def rebind(self, listeners: list[EventListener]) -> None:
         """Send future events to ``listeners`` (after loading in a scratch state)."""
@@ -107,6 +143,7 @@ class Merchant:
         at = self.now()
         entity.status = target
         entity.history.append(StatusChange(event, source, target, at))
+        self._index_status(kind, entity_id, source, target)
         self.event_seq += 1
         record = DomainEvent(
             seq=self.event_seq,

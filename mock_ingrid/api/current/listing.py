@@ -25,16 +25,18 @@ def page_response(
     items: Iterable[T],
     to_json: Callable[[T], dict[str, Any]],
     when: Callable[[T], datetime] | None = None,
-    status_of: Callable[[T], str] | None = None,
+    in_status: Callable[[str], Iterable[T]] | None = None,
     statuses: Iterable[str] = (),
 ) -> Response:
+    """A page of ``items`` (in creation order); with a ``status`` filter the items
+    come from ``in_status``, an index, instead."""
     page = int_param(request, "page", 0, 0, 10_000_000) or 0
     size = int_param(request, "size", DEFAULT_SIZE, 1, MAX_SIZE) or DEFAULT_SIZE
-    status = enum_param(request, "status", statuses) if status_of else None
+    status = enum_param(request, "status", statuses) if in_status else None
     start = datetime_param(request, "from") if when else None
     end = datetime_param(request, "to") if when else None
-    if status is not None and status_of is not None:
-        items = matching(items, lambda item: status_of(item) == status)
+    if status is not None and in_status is not None:
+        items = in_status(status)
     if (start or end) and when is not None:
         items = matching(items, lambda item: in_window(when(item), start, end))
     chosen, has_next = take_page(items, page, size)

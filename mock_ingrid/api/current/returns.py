@@ -24,7 +24,7 @@ async def list_returns(request: Request, m: Merchant) -> Response:
         m.returns.values(),
         render.return_,
         when=lambda r: r.created_at,
-        status_of=lambda r: r.status,
+        in_status=m.returns_in,
         statuses=list(ReturnStatus),
     )
 

@@ -24,7 +24,7 @@ async def list_refund_transactions(request: Request, m: Merchant) -> Response:
         m.refunds.values(),
         render.refund_transaction,
         when=lambda t: t.created_at,
-        status_of=lambda t: t.status,
+        in_status=m.refunds_in,
         statuses=list(RefundStatus),
     )
 
@@ -53,7 +53,7 @@ async def list_exchanges(request: Request, m: Merchant) -> Response:
         m.exchanges.values(),
         render.exchange_order,
         when=lambda e: e.created_at,
-        status_of=lambda e: e.status,
+        in_status=m.exchanges_in,
         statuses=list(ExchangeStatus),
     )
 
