@@ -43,6 +43,26 @@ def test_the_quickstart_runs_against_a_real_server() -> None:
         assert refund["status"] == "SUCCESS"
 
 
+def test_the_control_example_runs_against_a_real_server() -> None:
+    script = readme_block("control")
+    with running_server() as base:
+        script = script.replace("http://127.0.0.1:8080", base)
+        result = subprocess.run(
+            ["bash", "-e", "-c", script], capture_output=True, text=True, timeout=60
+        )
+        assert result.returncode == 0, result.stderr
+    merchant, _, _, frozen, policies, created, advanced, after_an_hour, received = json_documents(
+        result.stdout
+    )
+    assert merchant["settings"]["returnShipmentCost"] == 49
+    assert frozen["frozen"] is True and frozen["now"] == "2026-01-16T09:00:00Z"
+    assert policies["return"] == "after:1h"
+    assert created["status"] == "CONFIRMED"
+    assert advanced["ran"] == {"progressionSteps": 1, "webhookAttempts": 0}
+    assert after_an_hour["status"] == "READY"
+    assert received["status"] == "RECEIVED"
+
+
 def test_the_documented_options_exist() -> None:
     table = README[README.index("## Running it") : README.index("### Docker")]
     documented = set(re.findall(r"`(--[a-z-]+)", table))

@@ -88,6 +88,15 @@ def progression_json(runtime: Runtime) -> dict[str, Any]:
     return {kind: str(runtime.progression.policies[kind]) for kind in KINDS}
 
 
+async def move_to(runtime: Runtime, target: datetime) -> dict[str, int]:
+    """Move the clock to ``target``: forward runs what became due on the way; back
+    (freezing at an instant already past, say) runs nothing."""
+    ran = await runtime.advance_to(target)
+    if runtime.clock.now() > target:
+        runtime.clock.set(target)
+    return ran
+
+
 async def get_clock(request: Request) -> Response:
     return json_response(clock_json(runtime_of(request)))
 
@@ -98,7 +107,7 @@ async def freeze_clock(request: Request) -> Response:
     runtime = runtime_of(request)
     target = body.at
     runtime.clock.freeze()
-    ran = await runtime.advance_to(target) if target is not None else None
+    ran = await move_to(runtime, target) if target is not None else None
     return json_response(clock_json(runtime, ran))
 
 
@@ -112,7 +121,7 @@ async def set_clock(request: Request) -> Response:
     """Move the clock to ``at``; moving forward runs what became due on the way."""
     body = await read_control_body(request, SetBody)
     runtime = runtime_of(request)
-    ran = await runtime.advance_to(body.at)
+    ran = await move_to(runtime, body.at)
     return json_response(clock_json(runtime, ran))
 
 

@@ -34,7 +34,8 @@ class KeepItemsBody(_Body):
 
 
 class AdvanceBody(_Body):
-    status: ReturnStatus
+    # Not strict: the wire sends the status as a string, the enum's value.
+    status: Annotated[ReturnStatus, Field(strict=False)]
 
 
 class ReturnWithExchangeBody(_Body):

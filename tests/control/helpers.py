@@ -1,59 +1,31 @@
-"""The app with the control middleware, in-process and served, until ``create_app`` wires it.
-
-Once ``Runtime`` holds ``diagnostics`` and ``create_app`` installs the middleware and
-``diagnostics.ROUTES``, ``build`` serves ``create_app``'s app as it is (so it can shrink
-to that), and with the fragment merged into control.json ``ORACLES_WITH_FRAGMENT``
-equals ``tests.oracle.ORACLES``.
-"""
+"""The app as ``create_app`` wires it (control middleware, diagnostics routes), in-process
+and served, every answer checked against the OpenAPI documents."""
 
 from __future__ import annotations
 
-import json
 import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import httpx
 import uvicorn
 from starlette.applications import Starlette
-from starlette.middleware import Middleware
 from starlette.testclient import TestClient
 from starlette.types import ASGIApp
 
 from mock_ingrid.app import create_app
-from mock_ingrid.control.diagnostics import ROUTES
-from mock_ingrid.control.middleware import FAULT_HEADER, ControlMiddleware, Diagnostics
-from mock_ingrid.control.middleware import build_diagnostics as make_diagnostics
+from mock_ingrid.control.middleware import FAULT_HEADER, Diagnostics
 from mock_ingrid.runtime import Runtime
 from mock_ingrid.settings import Settings
 from tests.conftest import FROZEN_AT
-from tests.oracle import ORACLES, Document, Oracles, check_error_body, load_spec
+from tests.oracle import ORACLES, check_error_body
 from tests.webhooks.helpers import wait_until
 
 LOOPBACK = "127.0.0.1"
 API_KEY = "test-key"
-FRAGMENT = (
-    Path(__file__).resolve().parents[2] / "mock_ingrid" / "spec" / "fragments" / "diagnostics.json"
-)
-
-
-def merged_control_spec() -> dict[str, Any]:
-    """control.json with the diagnostics fragment merged in, as the wiring will do."""
-    spec = load_spec("control")
-    fragment = json.loads(FRAGMENT.read_text(encoding="utf-8"))
-    spec["paths"] = {**spec["paths"], **fragment["paths"]}
-    for section, items in fragment["components"].items():
-        spec["components"][section] = {**spec["components"].get(section, {}), **items}
-    return spec
-
-
-ORACLES_WITH_FRAGMENT = Oracles(
-    {**ORACLES.documents, "control": Document("control", merged_control_spec())}
-)
 
 
 def check_response(response: httpx.Response) -> None:
@@ -68,7 +40,7 @@ def check_response(response: httpx.Response) -> None:
         assert set(body) == {"code", "message", "errors"}, response.text
         assert body["code"] in ("INJECTED_FAULT", "INVALID_FAULT_HEADER"), response.text
         return
-    ORACLES_WITH_FRAGMENT.validate(
+    ORACLES.validate(
         request.method, request.url.path, response.status_code, response.headers, response.content
     )
 
@@ -81,22 +53,10 @@ class Built:
     diagnostics: Diagnostics
 
 
-def build(settings: Settings, inside: bool = False) -> Built:
-    """The app wrapped in the middleware (``inside``: installed in Starlette's
-    middleware list instead, within its ServerErrorMiddleware). Once ``create_app``
-    does that itself (the runtime holds ``diagnostics``), its app as it is."""
+def build(settings: Settings) -> Built:
     runtime = Runtime.build(settings)
     app = create_app(runtime=runtime)
-    wired = getattr(runtime, "diagnostics", None)
-    if isinstance(wired, Diagnostics):
-        return Built(app, app, runtime, wired)
-    diagnostics = make_diagnostics(settings)
-    app.router.routes.extend(ROUTES)
-    if inside:
-        control = Middleware(ControlMiddleware, runtime=runtime, diagnostics=diagnostics)
-        app.user_middleware.insert(0, control)
-        return Built(app, app, runtime, diagnostics)
-    return Built(ControlMiddleware(app, runtime, diagnostics), app, runtime, diagnostics)
+    return Built(app, app, runtime, runtime.diagnostics)
 
 
 def frozen(**fields: Any) -> Settings:
@@ -116,10 +76,10 @@ def control_client(
 
 
 class Served:
-    """The wrapped app under a real uvicorn, in a thread, on a free loopback port."""
+    """The app under a real uvicorn, in a thread, on a free loopback port."""
 
-    def __init__(self, settings: Settings, http: str = "auto", inside: bool = False) -> None:
-        self.built = build(settings, inside)
+    def __init__(self, settings: Settings, http: str = "auto") -> None:
+        self.built = build(settings)
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._sock.bind((LOOPBACK, 0))
         self.url = f"http://{LOOPBACK}:{self._sock.getsockname()[1]}"
