@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
@@ -25,6 +26,7 @@ from mock_ingrid.runtime import Runtime
 from mock_ingrid.settings import Settings
 from mock_ingrid.state_file import save_state_file
 
+logger = logging.getLogger("mock_ingrid")
 TICK_SECONDS = 0.25
 _STATUS_CODES = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
 
@@ -47,6 +49,15 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     else:
         message = str(exc.detail)
     error = ApiError(exc.status_code, code, message, headers=dict(exc.headers or {}))
+    return _renderer_for(request.url.path).api_error(request, error)
+
+
+async def _internal_error(request: Request, exc: Exception) -> Response:
+    """A bug in the emulator: still JSON, still the generation's error shape."""
+    logger.exception("unhandled error on %s %s", request.method, request.url.path)
+    error = ApiError(
+        500, "INTERNAL_ERROR", f"mock-ingrid failed on {request.method} {request.url.path}: {exc!r}"
+    )
     return _renderer_for(request.url.path).api_error(request, error)
 
 
@@ -87,7 +98,11 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     runtime = runtime or Runtime.build(settings or Settings())
     app = Starlette(
         routes=[*CONTROL_ROUTES, *LEGACY_ROUTES, *CURRENT_ROUTES],
-        exception_handlers={HTTPException: _http_error, ApiError: _api_error},
+        exception_handlers={
+            HTTPException: _http_error,
+            ApiError: _api_error,
+            Exception: _internal_error,
+        },
         middleware=[
             Middleware(ControlMiddleware, runtime=runtime, diagnostics=runtime.diagnostics)
         ],

@@ -105,7 +105,49 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_webhook_options(serve)
     _add_control_options(serve)
+    _add_scenario_command(commands)
     return parser
+
+
+def _add_scenario_command(commands: Any) -> None:
+    scenario = commands.add_parser(
+        "scenario",
+        help="list or run the named scenarios",
+        description="Named, declarative "
+        "flows (mock_ingrid/scenario_files/), run as HTTP calls with their expectations checked.",
+    )
+    actions = scenario.add_subparsers(dest="scenario_command", required=True)
+    actions.add_parser("list", help="list the scenarios")
+    run = actions.add_parser("run", help="run one scenario (a name or a .json file)")
+    run.add_argument("name", metavar="NAME")
+    run.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="run against this server; without it an in-process server is started",
+    )
+
+
+def scenario_command(args: argparse.Namespace) -> int:
+    """``scenario list`` and ``scenario run``: 0 passed, 1 failed (the step is named)."""
+    from mock_ingrid.scenarios import ScenarioError, ScenarioFailed, list_scenarios, run_scenario
+    from mock_ingrid.testing import MockIngrid
+
+    if args.scenario_command == "list":
+        for name, description in list_scenarios().items():
+            print(f"{name:<38} {description}")
+        return 0
+    try:
+        if args.base_url:
+            run_scenario(args.name, args.base_url)
+        else:
+            with MockIngrid(webhooks=False) as server:
+                run_scenario(args.name, server.base_url)
+    except ScenarioError as exc:
+        raise CliError(str(exc)) from None
+    except ScenarioFailed as exc:
+        print(f"FAILED: {exc}", flush=True)
+        return 1
+    return 0
 
 
 def _add_control_options(serve: argparse.ArgumentParser) -> None:
@@ -326,6 +368,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "serve":
             serve(settings_from(args))
+        elif args.command == "scenario":
+            return scenario_command(args)
     except CliError as exc:
         print(f"mock-ingrid: error: {exc}", file=sys.stderr)
         return 2

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import httpx
@@ -74,3 +75,50 @@ def test_the_documented_options_exist() -> None:
     ).stdout
     for option in documented:
         assert option in help_text, option
+
+
+def readme_code(name: str, language: str) -> str:
+    match = re.search(rf"<!-- readme-test: {name} -->\n```{language}\n(.*?)```", README, re.S)
+    assert match, f"no README {language} block marked readme-test: {name}"
+    return match.group(1)
+
+
+def test_the_pytest_plugin_example_passes(tmp_path: Path) -> None:
+    demo = str(ROOT / "fixtures" / "demo-shop.json")
+    code = readme_code("pytest-plugin", "python").replace('"fixtures/demo-shop.json"', repr(demo))
+    (tmp_path / "test_example.py").write_text(code)
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_example.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "2 passed" in result.stdout
+
+
+def test_the_scenario_commands_run(tmp_path: Path) -> None:
+    script = readme_block("scenarios").replace("mock-ingrid ", f"{sys.executable} -m mock_ingrid ")
+    with running_server() as base:
+        script = script.replace("http://127.0.0.1:8080", base)
+        result = subprocess.run(
+            ["bash", "-e", "-c", script], capture_output=True, text=True, timeout=120, cwd=ROOT
+        )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "scenario happy-refund: passed" in result.stdout
+    assert "scenario cancellation: passed" in result.stdout
+
+
+def test_the_scenario_file_example_runs(tmp_path: Path) -> None:
+    path = tmp_path / "my-flow.json"
+    path.write_text(readme_code("scenario-file", "json"))
+    result = subprocess.run(
+        [sys.executable, "-m", "mock_ingrid", "scenario", "run", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "scenario my-flow: passed (4 steps)" in result.stdout

@@ -281,3 +281,20 @@ def test_a_variant_id_in_the_path_follows_the_id_rule(client: TestClient) -> Non
     response = client.put("/products/PROD-123/variants/" + "v" * 300, json={"sku": "S"})
     assert response.status_code == 400
     assert response.json()["errors"][0]["location"] == "path"
+
+
+def test_an_emulator_bug_is_still_a_json_error() -> None:
+    from starlette.routing import Route
+
+    from mock_ingrid.app import create_app
+
+    async def broken(request: object) -> None:
+        raise RuntimeError("kaboom")
+
+    app = create_app()
+    app.router.routes.append(Route("/broken", broken))
+    with TestClient(app, raise_server_exceptions=False) as raw:
+        response = raw.get("/broken")
+    assert response.status_code == 500
+    assert response.json()["code"] == "INTERNAL_ERROR"
+    assert "kaboom" in response.json()["message"]

@@ -1,0 +1,1 @@
+"""Scenario documents shipped with the package (see mock_ingrid.scenarios)."""

@@ -1,0 +1,299 @@
+"""Named, declarative flows (``mock_ingrid/scenario_files/*.json``) run as HTTP calls.
+
+A scenario is a list of steps. A request step sends ``request`` (method, path,
+body) as the scenario's merchant and checks ``expect`` (the status code, and a
+body that the answer must contain: objects match by subset, lists item by item).
+``webhooks`` lists events the step must have fired (type plus payload fields).
+A ``receiver`` step starts a loopback webhook receiver that fails its first
+``failures`` requests; its ``url`` can be subscribed.
+
+Any string may refer to an earlier step's answer: ``"$createReturn.returnId"``
+(alone: the value keeps its JSON type) or ``"/returns/$createReturn.returnId"``
+(inside text); numeric segments index lists (``$refunds.data.0.totalAmount``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+__all__ = ["ScenarioError", "ScenarioFailed", "list_scenarios", "load_scenario", "run_scenario"]
+
+PACKAGE = "mock_ingrid.scenario_files"
+WEBHOOK_TIMEOUT = 5.0
+POLL_INTERVAL = 0.02
+_WHOLE = re.compile(r"^\$([A-Za-z_]\w*)((?:\.[\w-]+)*)$")
+_INSIDE = re.compile(r"\$([A-Za-z_]\w*)((?:\.[\w-]+)*)")
+
+Json = dict[str, Any]
+Printer = Callable[[str], None]
+
+
+class ScenarioError(Exception):
+    """A scenario that does not exist or is not well formed."""
+
+
+class ScenarioFailed(AssertionError):
+    """A step whose answer was not the expected one: names the step, expected and actual."""
+
+
+# -- finding scenarios -------------------------------------------------------------------
+
+
+def list_scenarios() -> dict[str, str]:
+    """Every shipped scenario's name and description, by name."""
+    found = {}
+    for entry in sorted(resources.files(PACKAGE).iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".json"):
+            document = json.loads(entry.read_text(encoding="utf-8"))
+            found[entry.name.removesuffix(".json")] = str(document.get("description", ""))
+    return found
+
+
+def load_scenario(name_or_path: str | Path) -> Json:
+    """A shipped scenario by name, or a scenario file by path."""
+    path = Path(name_or_path)
+    if path.suffix == ".json" and path.exists():
+        text = path.read_text(encoding="utf-8")
+        name = path.stem
+    else:
+        entry = resources.files(PACKAGE).joinpath(f"{name_or_path}.json")
+        if not entry.is_file():
+            known = ", ".join(list_scenarios())
+            raise ScenarioError(f"no scenario '{name_or_path}'; known: {known}")
+        text, name = entry.read_text(encoding="utf-8"), str(name_or_path)
+    document = json.loads(text)
+    if not isinstance(document, dict) or not isinstance(document.get("steps"), list):
+        raise ScenarioError(f"scenario '{name}' has no list of steps")
+    document.setdefault("name", name)
+    return document
+
+
+# -- references and expectations ---------------------------------------------------------
+
+
+def _lookup(results: Json, ref: str, path: str) -> Any:
+    if ref not in results:
+        raise ScenarioError(f"${ref}{path}: no earlier step has the id '{ref}'")
+    value = results[ref]
+    for segment in path.split(".")[1:]:
+        if isinstance(value, list) and segment.isdigit() and int(segment) < len(value):
+            value = value[int(segment)]
+        elif isinstance(value, dict) and segment in value:
+            value = value[segment]
+        else:
+            raise ScenarioError(f"${ref}{path}: '{segment}' is not in {_short(value)}")
+    return value
+
+
+def resolve(value: Any, results: Json) -> Any:
+    """``value`` with every ``$step.path`` reference replaced by what it points at."""
+    if isinstance(value, str):
+        whole = _WHOLE.match(value)
+        if whole:
+            return _lookup(results, whole.group(1), whole.group(2))
+        return _INSIDE.sub(lambda m: str(_lookup(results, m.group(1), m.group(2))), value)
+    if isinstance(value, list):
+        return [resolve(item, results) for item in value]
+    if isinstance(value, dict):
+        return {key: resolve(item, results) for key, item in value.items()}
+    return value
+
+
+def _short(value: Any, limit: int = 300) -> str:
+    text = json.dumps(value, default=str)
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def mismatch(expected: Any, actual: Any, where: str = "body") -> str | None:
+    """Where ``actual`` does not contain ``expected``, as ``where: expected X, got Y``."""
+    if isinstance(expected, dict):
+        if not isinstance(actual, dict):
+            return f"{where}: expected an object, got {_short(actual)}"
+        for key, item in expected.items():
+            if key not in actual:
+                return f"{where}.{key}: expected {_short(item)}, but it is missing"
+            found = mismatch(item, actual[key], f"{where}.{key}")
+            if found:
+                return found
+        return None
+    if isinstance(expected, list):
+        if not isinstance(actual, list) or len(actual) != len(expected):
+            return f"{where}: expected {len(expected)} item(s), got {_short(actual)}"
+        for index, (want, got) in enumerate(zip(expected, actual, strict=True)):
+            found = mismatch(want, got, f"{where}[{index}]")
+            if found:
+                return found
+        return None
+    if expected == actual and type(expected) is type(actual):
+        return None
+    numbers = isinstance(expected, int | float) and isinstance(actual, int | float)
+    if numbers and expected == actual and not isinstance(actual, bool):
+        return None
+    return f"{where}: expected {_short(expected)}, got {_short(actual)}"
+
+
+# -- a receiver that fails first ---------------------------------------------------------
+
+
+@dataclass
+class _Receiver:
+    failures: int
+    received: list[bytes] = field(default_factory=list)
+
+    @contextmanager
+    def serving(self) -> Iterator[str]:
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("content-length", "0")))
+                receiver.received.append(body)
+                failing = len(receiver.received) <= receiver.failures
+                self.send_response(500 if failing else 204)
+                self.send_header("content-length", "0")
+                self.end_headers()
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        server.daemon_threads = True
+        thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+        thread.daemon = True
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{server.server_address[1]}/webhooks"
+        finally:
+            server.shutdown()
+            server.server_close()
+
+
+# -- running -----------------------------------------------------------------------------
+
+
+@dataclass
+class _Run:
+    scenario: Json
+    http: httpx.Client
+    merchant: str
+    say: Printer
+    stack: ExitStack
+    results: Json = field(default_factory=dict)
+    old_events: set[str] = field(default_factory=set)
+
+    def fail(self, number: int, step: Json, what: str) -> ScenarioFailed:
+        label = step.get("id") or step.get("name") or "step"
+        return ScenarioFailed(
+            f"scenario '{self.scenario['name']}' failed at step {number} ({label}): {what}"
+        )
+
+    def events(self, **params: str) -> list[Json]:
+        answer = self.http.get(
+            "/_mock/webhooks/events", params={"merchant": self.merchant, **params}
+        )
+        answer.raise_for_status()
+        data: list[Json] = answer.json()["data"]
+        return [e for e in data if e["eventId"] not in self.old_events]
+
+    def start(self) -> None:
+        reset = self.http.post(f"/_mock/merchants/{self.merchant}/reset")
+        if reset.status_code != 404:  # 404: a merchant this server has not seen yet
+            reset.raise_for_status()
+        self.old_events = {e["eventId"] for e in self.events()}
+        subscriptions = self.http.get(
+            "/_mock/webhooks/subscriptions", params={"merchant": self.merchant}
+        ).json()["data"]
+        for old in subscriptions:
+            if old["merchant"] == self.merchant:
+                self.http.delete(f"/_mock/webhooks/subscriptions/{old['subscriptionId']}")
+
+    def run_step(self, number: int, step: Json) -> None:
+        if "receiver" in step:
+            spec = step["receiver"]
+            url = self.stack.enter_context(_Receiver(int(spec.get("failures", 0))).serving())
+            self.results[step.get("id", f"step{number}")] = {"url": url}
+            self.say(f"  ok  {number:>2} {step.get('id', 'receiver')}: receiver at {url}")
+            return
+        request = resolve(step["request"], self.results)
+        method, path = request["method"].upper(), request["path"]
+        answer = self.http.request(method, path, json=request.get("body"))
+        body = answer.json() if answer.content else None
+        expect = resolve(step.get("expect", {}), self.results)
+        wanted = expect.get("status")
+        if wanted is None and not answer.is_success:
+            wanted = "2xx"
+        if wanted is not None and wanted != answer.status_code:
+            raise self.fail(
+                number,
+                step,
+                f"{method} {path}: expected status {wanted}, got {answer.status_code}: "
+                + _short(body),
+            )
+        if "body" in expect:
+            problem = mismatch(expect["body"], body)
+            if problem:
+                raise self.fail(number, step, f"{method} {path}: {problem}")
+        if "id" in step:
+            self.results[step["id"]] = body
+        self.say(
+            f"  ok  {number:>2} {step.get('id', '-')}: {method} {path} -> {answer.status_code}"
+        )
+        for hook in resolve(step.get("webhooks", []), self.results):
+            self.check_webhook(number, step, hook)
+
+    def check_webhook(self, number: int, step: Json, hook: Json) -> None:
+        wanted = {k: v for k, v in hook.items() if k != "type"}
+        deadline = time.monotonic() + WEBHOOK_TIMEOUT
+        while True:
+            seen = self.events()
+            if any(
+                e["type"] == hook["type"] and mismatch(wanted, e["payload"]) is None for e in seen
+            ):
+                self.say(f"          webhook {hook['type']} {_short(wanted)}")
+                return
+            if time.monotonic() >= deadline:
+                got = ", ".join(f"{e['type']} (return {e['returnId']})" for e in seen) or "none"
+                raise self.fail(
+                    number, step, f"expected a {hook['type']} webhook {_short(wanted)}; got: {got}"
+                )
+            time.sleep(POLL_INTERVAL)  # polling interval, not a wait for state
+
+
+def run_scenario(
+    name_or_path: str | Path,
+    base_url: str,
+    *,
+    verbose: bool = True,
+    say: Printer | None = None,
+    admin_token: str | None = None,
+) -> Json:
+    """Run a scenario against ``base_url``; returns each step's answer by step id.
+
+    Prints each step as it goes (when ``verbose``); raises :class:`ScenarioFailed`.
+    """
+    scenario = load_scenario(name_or_path)
+    printer: Printer = say or (print if verbose else (lambda line: None))
+    merchant = str(scenario.get("apiKey") or f"scenario-{scenario['name']}")
+    headers = {"x-api-key": merchant}
+    if admin_token:
+        headers["x-mock-admin-token"] = admin_token
+    printer(f"scenario {scenario['name']}: {scenario.get('description', '')}")
+    with ExitStack() as stack, httpx.Client(base_url=base_url, headers=headers, timeout=60) as http:
+        run = _Run(scenario, http, merchant, printer, stack)
+        run.start()
+        for number, step in enumerate(scenario["steps"], start=1):
+            run.run_step(number, step)
+    printer(f"scenario {scenario['name']}: passed ({len(scenario['steps'])} steps)")
+    return run.results
