@@ -93,7 +93,10 @@ def parse_instant(text: str) -> datetime:
     fraction = re.search(r"\.(\d+)", normalised)
     if fraction and len(fraction.group(1)) > 6:  # Python keeps microseconds
         normalised = normalised.replace(fraction.group(0), "." + fraction.group(1)[:6])
-    return _as_utc(datetime.fromisoformat(normalised))
+    try:
+        return _as_utc(datetime.fromisoformat(normalised))
+    except OverflowError:  # 0001-01-01T00:00:00+01:00 is before the first UTC instant
+        raise ValueError(f"'{text}' is out of range (years 1 to 9999 in UTC)") from None
 
 
 def format_instant(at: datetime) -> str:

@@ -13,7 +13,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, Field, ValidationError
+from pydantic_core import PydanticCustomError
 
 from mock_ingrid.api.current.schemas import (
     OrderBody,
@@ -147,9 +148,16 @@ class MerchantSpec(_Model):
     returns: list[ReturnSpec] = []
 
 
+def _not_a_boolean(value: Any) -> Any:
+    """true == 1 in Python: a boolean is not a version number."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("literal_error", "Input should be 1")
+    return value
+
+
 class FixtureFile(_Model):
-    version: Literal[1]
-    description: str | None = None
+    version: Annotated[Literal[1], BeforeValidator(_not_a_boolean)]
+    description: str = ""
     merchants: list[MerchantSpec]
 
 

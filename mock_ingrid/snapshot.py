@@ -71,7 +71,9 @@ def export_merchant(m: Merchant) -> dict[str, Any]:
 
 def import_state(state: State, data: Any, replace: bool = False) -> list[str]:
     """Load merchants from a snapshot; all or nothing. Returns the keys loaded."""
-    if not isinstance(data, dict) or data.get("version") != SNAPSHOT_VERSION:
+    version = data.get("version") if isinstance(data, dict) else None
+    # true == 1 in Python: a boolean is not a version number
+    if isinstance(version, bool) or version != SNAPSHOT_VERSION:
         raise SnapshotError(f"$.version: expected {SNAPSHOT_VERSION}")
     entries = data.get("merchants")
     if not isinstance(entries, list):

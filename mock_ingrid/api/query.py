@@ -12,7 +12,8 @@ from mock_ingrid.api.errors import ApiError
 from mock_ingrid.clock import parse_instant
 from mock_ingrid.domain.errors import Problem
 
-_INTEGER = re.compile(r"-?[0-9]{1,12}")
+_INTEGER = re.compile(r"-?[0-9]{1,19}")
+INT64_MAX = 2**63 - 1  # the documents' integers are int64
 
 
 def _bad(name: str, code: str, message: str) -> ApiError:
@@ -42,8 +43,9 @@ def int_param(
     if not _INTEGER.fullmatch(raw):
         raise _bad(name, "INVALID_TYPE", f"'{raw}' is not an integer")
     value = int(raw)
-    if value < minimum or (maximum is not None and value > maximum):
-        bounds = f"from {minimum}" + (f" to {maximum}" if maximum is not None else " up")
+    maximum = INT64_MAX if maximum is None else min(maximum, INT64_MAX)
+    if value < minimum or value > maximum:
+        bounds = f"from {minimum} to {maximum}"
         raise _bad(name, "OUT_OF_RANGE", f"{value} is out of range ({bounds})")
     return value
 

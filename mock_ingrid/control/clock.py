@@ -16,8 +16,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from mock_ingrid.api.endpoint import json_response, runtime_of
+from mock_ingrid.api.errors import ApiError
 from mock_ingrid.api.types import WIRE_CONFIG, AwareInstant
 from mock_ingrid.control.common import read_control_body
+from mock_ingrid.domain.errors import Problem
 from mock_ingrid.progression import KINDS, Policy, PolicyError, parse_duration, parse_policy
 from mock_ingrid.runtime import Runtime
 
@@ -128,7 +130,15 @@ async def set_clock(request: Request) -> Response:
 async def advance_clock(request: Request) -> Response:
     body = await read_control_body(request, AdvanceBody)
     runtime = runtime_of(request)
-    target: datetime = runtime.clock.now() + body.by
+    try:
+        target: datetime = runtime.clock.now() + body.by
+    except OverflowError:  # past 9999-12-31
+        raise ApiError(
+            400,
+            "VALIDATION_ERROR",
+            "invalid request body: by: the clock would pass the year 9999",
+            [Problem("by", "OUT_OF_RANGE", "the clock would pass the year 9999")],
+        ) from None
     ran = await runtime.advance_to(target)
     return json_response(clock_json(runtime, ran))
 

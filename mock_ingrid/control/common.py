@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from typing import TypeVar
 
 from pydantic import BaseModel
@@ -48,8 +48,11 @@ def acting_merchant(request: Request) -> Merchant:
     return runtime_of(request).state.merchant(keys[0].strip())
 
 
-async def read_control_body(request: Request, model: type[M], required: bool = True) -> M:
-    """Parse the body into ``model``; when nothing is required, no body means the defaults."""
+async def read_control_body(
+    request: Request, model: type[M], required: bool = True, nullable: Collection[str] = ()
+) -> M:
+    """Parse the body into ``model``; when nothing is required, no body means the defaults.
+    An optional field is left out, not sent as ``null``, unless it is in ``nullable``."""
     raw = await read_body(request)
     if not raw.strip():
         if required:
@@ -74,5 +77,18 @@ async def read_control_body(request: Request, model: type[M], required: bool = T
             "VALIDATION_ERROR",
             "the request body must be a JSON object",
             [Problem("$", "INVALID_TYPE", "expected an object")],
+        )
+    nulls = [
+        Problem(key, "INVALID_TYPE", "null is not allowed here; leave the field out")
+        for key, value in data.items()
+        if value is None and key not in nullable
+    ]
+    if nulls:
+        more = f" (and {len(nulls) - 1} more)" if len(nulls) > 1 else ""
+        raise ApiError(
+            400,
+            "VALIDATION_ERROR",
+            f"invalid request body: {nulls[0].path}: {nulls[0].message}{more}",
+            nulls,
         )
     return validate_model(model, data)

@@ -84,7 +84,7 @@ async def list_merchants(request: Request) -> Response:
 
 
 async def create_merchant(request: Request) -> Response:
-    body = await read_control_body(request, MerchantBody)
+    body = await read_control_body(request, MerchantBody, nullable={"settings"})
     runtime = runtime_of(request)
     allowed = runtime.settings.api_keys
     if allowed and body.api_key not in allowed:
@@ -112,7 +112,7 @@ async def get_merchant(request: Request) -> Response:
 
 async def patch_merchant_settings(request: Request) -> Response:
     merchant = _require_merchant(request)
-    patch = await read_control_body(request, SettingsPatch)
+    patch = await read_control_body(request, SettingsPatch, nullable={"returnWindowDays"})
     merged = {
         **settings_json(merchant.settings),
         **patch.model_dump(by_alias=True, exclude_unset=True),

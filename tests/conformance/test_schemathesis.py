@@ -1,0 +1,28 @@
+"""Every operation of every document, fuzzed with schemathesis (in process)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from schemathesis import Case
+
+from tests.conformance.harness import load
+
+current = load("current")
+legacy = load("legacy")
+control = load("control")
+
+
+@current.parametrize()
+def test_current(case: Case[Any]) -> None:
+    case.call_and_validate()
+
+
+@legacy.parametrize()
+def test_legacy(case: Case[Any]) -> None:
+    case.call_and_validate()
+
+
+@control.parametrize()
+def test_control(case: Case[Any]) -> None:
+    case.call_and_validate()
