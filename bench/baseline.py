@@ -1,8 +1,17 @@
-"""The baseline: a bare Starlette endpoint answering a ~1 KB JSON object with orjson."""
+"""The baseline: a bare Starlette endpoint answering a ~1 KB JSON object (orjson), on the
+same uvicorn settings as ``mock-ingrid serve`` (``uvicorn[standard]``: uvloop, httptools).
+
+    python bench/baseline.py --port PORT
+
+Every path answers, GET or POST; a POST reads its body first, as any endpoint must.
+"""
 
 from __future__ import annotations
 
+import argparse
+
 import orjson
+import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -21,7 +30,7 @@ BODY = orjson.dumps(
                 "reason": {"code": "DOESNT_FIT", "label": "Doesn't fit"},
                 "status": "PENDING",
             }
-            for i in range(5)
+            for i in range(6)
         ],
         "createdAt": "2026-01-16T09:00:00Z",
     }
@@ -29,7 +38,27 @@ BODY = orjson.dumps(
 
 
 async def endpoint(request: Request) -> Response:
+    if request.method == "POST":
+        await request.body()
     return Response(BODY, media_type="application/json")
 
 
 app = Starlette(routes=[Route("/{path:path}", endpoint, methods=["GET", "POST"])])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, required=True)
+    args = parser.parse_args()
+    uvicorn.run(
+        app,
+        host="127.0.0.1",
+        port=args.port,
+        log_level="warning",
+        access_log=False,
+        server_header=False,
+    )
+
+
+if __name__ == "__main__":
+    main()

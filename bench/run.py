@@ -1,245 +1,858 @@
-"""API benchmark, side by side with a bare Starlette baseline, on the same server settings.
+"""The benchmark: mock-ingrid side by side with a bare Starlette baseline, in one run.
 
-Each server runs on CPU 0 and wrk on CPU 1 (when taskset is there). Prints a table of
-requests/s and p50/p99 latency per case and connection count, each as a ratio to
-the baseline, and writes the figures as JSON. It asserts nothing.
+    .venv/bin/python bench/run.py [--duration 5] [--json bench/results.json]
+                                  [--markdown bench/RESULTS.md] [--smoke]
 
-    python bench/run.py [--duration 5] [--connections 1,16,64] [--returns 10000]
-                        [--json bench/results.json] [--smoke]
+Servers run on one CPU and the load generator (wrk, or the Python fallback in
+bench/loadgen.py when wrk is missing) on another. Measured: requests/s and p50/p99
+latency at 1, 16 and 64 connections for five API cases, each as a ratio to the
+baseline; start-up to ready and idle RSS; RSS and latency with 10k, 100k and 1M
+returns loaded through the domain; reset with 10,000 objects; webhook deliveries
+per second. It prints a table with the issue's targets marked met / not met, and
+writes the figures as JSON. It asserts nothing: a benchmark, not a test.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import gc
+import http.client
 import json
+import math
 import os
+import platform
 import re
 import shutil
-import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-import httpx
+BENCH = Path(__file__).resolve().parent
+PROJECT = BENCH.parent
+sys.path.insert(0, str(BENCH))
 
-ROOT = Path(__file__).resolve().parent
-KEY = "bench"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def _pinned(cpu: int, command: list[str]) -> list[str]:
-    if shutil.which("taskset") and (os.cpu_count() or 1) > 1:
-        return ["taskset", "-c", str(cpu), *command]
-    return command
-
-
-@contextmanager
-def server(command: list[str], port: int) -> Iterator[float]:
-    """Start a server; yields the seconds it took to answer its first request."""
-    started = time.perf_counter()
-    process = subprocess.Popen(_pinned(0, command), cwd=ROOT.parent)
-    try:
-        deadline = started + 60
-        while True:
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/_mock/health", timeout=0.5)
-                break
-            except httpx.TransportError:
-                if time.perf_counter() > deadline or process.poll() is not None:
-                    raise RuntimeError(f"{command} did not start") from None
-                time.sleep(0.01)
-        yield time.perf_counter() - started
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-def rss_mb(port: int) -> float | None:
-    """Resident memory of the process listening on ``port`` (Linux only)."""
-    try:
-        out = subprocess.run(["ss", "-ltnpH", f"sport = :{port}"], capture_output=True, text=True)
-        pid = re.search(r"pid=(\d+)", out.stdout)
-        if not pid:
-            return None
-        status = Path(f"/proc/{pid.group(1)}/status").read_text()
-        kb = re.search(r"VmRSS:\s+(\d+)", status)
-        return int(kb.group(1)) / 1024 if kb else None
-    except (OSError, FileNotFoundError):
-        return None
-
-
-LUA = """
-wrk.method = "{method}"
-wrk.headers["x-api-key"] = "{key}"
-wrk.headers["content-type"] = "application/json"
-local template = [[{body}]]
-local counter = 0
-request = function()
-  counter = counter + 1
-  local body = string.gsub(template, "{{n}}", tostring(counter))
-  local path = string.gsub("{path}", "{{n}}", tostring(counter % {modulo}))
-  return wrk.format(nil, path, nil, body ~= "" and body or nil)
-end
-"""
+import loadgen  # noqa: E402
+from loaded_server import API_KEY, rss_kb  # noqa: E402
 
 ORDER_BODY = (
-    '{"orderId": "NEW-{n}", "currencyCode": "SEK", "shippingCost": 49, "totalAmount": 647, '
-    '"shippingAddress": {"countryCode": "SE"}, "lineItems": ['
-    '{"lineItemId": "A", "productId": "P", "variantId": "V1", "quantity": 1, '
+    '{"orderId": "BENCH-{n}", "currencyCode": "SEK", "shippingCost": 49, "totalAmount": 647, '
+    '"shippingAddress": {"countryCode": "SE", "city": "Stockholm", "postalCode": "11122"}, '
+    '"lineItems": [{"lineItemId": "A", "productId": "P", "variantId": "V1", "quantity": 1, '
     '"originalUnitPrice": 299}, {"lineItemId": "B", "productId": "P", "variantId": "V2", '
     '"quantity": 1, "originalUnitPrice": 299}]}'
 )
 REPORT_BODY = (
     '{"returnId": "{n}", "items": [{"orderLineItemId": "A", "quantity": 1, "action": "APPROVED"}]}'
 )
+LIST_PATH = "/returns?status=CONFIRMED&size=20"
 
 
-def cases(returns: int) -> list[tuple[str, str, str, str]]:
-    """(name, method, path with {n}, body with {n})."""
+@dataclass(frozen=True)
+class Case:
+    """One request shape. ``{n}`` in the path and body is ``first + i % span`` for the
+    i-th request, or ``first + offset + i`` when ``walk`` (each id used once)."""
+
+    name: str
+    method: str
+    path: str
+    body: str = ""
+    first: int = 1
+    span: int = 1
+    walk: bool = False
+
+    @property
+    def baseline(self) -> str:
+        return "baseline POST" if self.method == "POST" else "baseline GET"
+
+
+def api_cases(returns: int) -> list[Case]:
     return [
-        ("GET /returns/{id}", "GET", "/returns/{n}", ""),
-        ("GET /returns?status (20)", "GET", "/returns?status=CONFIRMED&size=20", ""),
-        ("POST /orders", "POST", "/orders", ORDER_BODY),
-        ("POST /warehouse-reports", "POST", "/warehouse-reports", REPORT_BODY),
-        ("GET /merchant/return/{id}", "GET", "/merchant/return/{n}", ""),
+        Case("GET /returns/{id}", "GET", "/returns/{n}", span=returns),
+        Case("GET /returns?status (20)", "GET", LIST_PATH),
+        Case("POST /orders", "POST", "/orders", ORDER_BODY, walk=True),
+        Case(
+            "POST /warehouse-reports",
+            "POST",
+            "/warehouse-reports",
+            REPORT_BODY,
+            returns + 1,
+            0,
+            True,
+        ),
+        Case("GET /merchant/return/{id}", "GET", "/merchant/return/{n}", span=returns),
     ]
 
 
-def wrk(
-    port: int, method: str, path: str, body: str, connections: int, seconds: int, modulo: int
-) -> dict[str, float]:
-    script = LUA.format(method=method, key=KEY, body=body, path=path, modulo=modulo)
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
-        handle.write(script)
-    out = subprocess.run(
-        _pinned(
-            1,
-            [
-                "wrk",
-                "-t1",
-                f"-c{connections}",
-                f"-d{seconds}s",
-                "--latency",
-                "-s",
-                handle.name,
-                f"http://127.0.0.1:{port}",
-            ],
-        ),
-        capture_output=True,
+BASELINE_CASES = [
+    Case("baseline GET", "GET", "/returns/{n}", span=10_000),
+    Case("baseline POST", "POST", "/orders", ORDER_BODY, walk=True),
+]
+
+
+# -- processes ------------------------------------------------------------------
+
+
+@dataclass
+class Cpus:
+    server: int | None
+    load: int | None
+
+    def pin(self, cpu: int | None) -> Callable[[], None] | None:
+        if cpu is None:
+            return None
+        return lambda: os.sched_setaffinity(0, {cpu})
+
+
+def choose_cpus() -> Cpus:
+    """Server on the first allowed CPU, load (and this process) on the second."""
+    if not hasattr(os, "sched_getaffinity"):
+        return Cpus(None, None)
+    allowed = sorted(os.sched_getaffinity(0))
+    if len(allowed) < 2:
+        return Cpus(None, None)
+    return Cpus(allowed[0], allowed[1])
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def http_get(port: int, path: str, timeout: float = 5.0) -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        connection.request("GET", path, headers={"x-api-key": API_KEY})
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+@dataclass
+class Started:
+    process: subprocess.Popen[str]
+    ready_s: float
+    info: dict[str, Any]
+
+
+@contextmanager
+def server(
+    command: list[str], port: int, cpus: Cpus, timeout: float = 60.0, stats_line: bool = False
+) -> Iterator[Started]:
+    """Start a server on the server CPU; yield once ``/_mock/health`` answers 200."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command,
+        cwd=PROJECT,
+        stdout=subprocess.PIPE if stats_line else subprocess.DEVNULL,
         text=True,
-    ).stdout
-    os.unlink(handle.name)
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    return {"rps": rps, "p50_ms": _percentile(out, "50%"), "p99_ms": _percentile(out, "99%")}
+        preexec_fn=cpus.pin(cpus.server),
+    )
+    try:
+        deadline = started + timeout
+        pause = 0.002
+        while True:
+            try:
+                if http_get(port, "/_mock/health", timeout=2)[0] == 200:
+                    break
+            except OSError:
+                pass
+            if process.poll() is not None:
+                raise RuntimeError(f"{command} exited with {process.returncode}")
+            if time.perf_counter() > deadline:
+                raise RuntimeError(f"{command} was not ready after {timeout:.0f} s")
+            time.sleep(pause)
+            pause = min(pause * 1.5, 0.05)
+        ready = time.perf_counter() - started
+        info: dict[str, Any] = {}
+        if stats_line and process.stdout is not None:
+            info = json.loads(process.stdout.readline())
+        yield Started(process, ready, info)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
-def _percentile(out: str, label: str) -> float:
-    match = re.search(rf"{label}\s+([\d.]+)(us|ms|s)", out)
+def mock_command(port: int) -> list[str]:
+    return [sys.executable, "-m", "mock_ingrid", "serve", "--port", str(port)]
+
+
+def baseline_command(port: int) -> list[str]:
+    return [sys.executable, str(BENCH / "baseline.py"), "--port", str(port)]
+
+
+def loaded_command(port: int, returns: int, pool: int = 0) -> list[str]:
+    command = [sys.executable, str(BENCH / "loaded_server.py"), "--port", str(port)]
+    return [*command, "--returns", str(returns), "--pool", str(pool)]
+
+
+# -- load generation ------------------------------------------------------------
+
+LUA = """
+wrk.method = "@METHOD@"
+wrk.headers["x-api-key"] = "@KEY@"
+@CONTENT_TYPE@
+local path = [==[@PATH@]==]
+local body = [==[@BODY@]==]
+local first, span, walk = @FIRST@, @SPAN@, @WALK@
+local i = 0
+request = function()
+  local n
+  if walk then n = first + i else n = first + (i % span) end
+  i = i + 1
+  local s = tostring(n)
+  local b = nil
+  if body ~= "" then b = (string.gsub(body, "{n}", s)) end
+  return wrk.format(nil, (string.gsub(path, "{n}", s)), nil, b)
+end
+"""
+
+
+class LoadGenerator:
+    def __init__(self, kind: str, seconds: float, cpus: Cpus) -> None:
+        self.kind = kind
+        self.cpus = cpus
+        # wrk takes whole seconds, at least one.
+        self.seconds = max(1, round(seconds)) if kind == "wrk" else seconds
+
+    def describe(self) -> str:
+        if self.kind == "wrk":
+            version = subprocess.run(["wrk", "--version"], capture_output=True, text=True)
+            words = (version.stdout + version.stderr).split()
+            return f"wrk {words[1] if len(words) > 1 else '?'} (1 thread)"
+        return "Python (bench/loadgen.py; wrk not used)"
+
+    def measure(self, port: int, case: Case, connections: int, offset: int = 0) -> dict[str, Any]:
+        first = case.first + offset if case.walk else case.first
+        if self.kind == "wrk":
+            result = self._wrk(port, case, connections, first)
+        else:
+            result = loadgen.run(port, self._maker(case, first), connections, self.seconds)
+        result["connections"] = connections
+        return result
+
+    def _maker(self, case: Case, first: int) -> loadgen.RequestMaker:
+        headers = {"x-api-key": API_KEY}
+        if case.body:
+            headers["content-type"] = "application/json"
+
+        def make(i: int) -> bytes:
+            n = str(first + i if case.walk else first + i % case.span)
+            body = case.body.replace("{n}", n).encode()
+            return loadgen.http_request(case.method, case.path.replace("{n}", n), body, headers)
+
+        return make
+
+    def _wrk(self, port: int, case: Case, connections: int, first: int) -> dict[str, Any]:
+        content_type = 'wrk.headers["content-type"] = "application/json"' if case.body else ""
+        script = (
+            LUA.replace("@METHOD@", case.method)
+            .replace("@KEY@", API_KEY)
+            .replace("@CONTENT_TYPE@", content_type)
+            .replace("@PATH@", case.path)
+            .replace("@BODY@", case.body)
+            .replace("@FIRST@", str(first))
+            .replace("@SPAN@", str(max(case.span, 1)))
+            .replace("@WALK@", "true" if case.walk else "false")
+        )
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+            handle.write(script)
+        try:
+            command = ["wrk", "-t1", f"-c{connections}", f"-d{self.seconds}s", "--latency"]
+            command += ["--timeout", "10s", "-s", handle.name, f"http://127.0.0.1:{port}"]
+            done = subprocess.run(
+                command,
+                capture_output=True,
+                text=True,
+                preexec_fn=self.cpus.pin(self.cpus.load),
+            )
+        finally:
+            os.unlink(handle.name)
+        return parse_wrk(done.stdout + done.stderr)
+
+
+def parse_wrk(out: str) -> dict[str, Any]:
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    total = re.search(r"(\d+) requests in", out)
+    if not rps or not total:
+        raise RuntimeError(f"wrk gave no figures:\n{out}")
+    errors = 0
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    if non_2xx:
+        errors += int(non_2xx.group(1))
+    sockets = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
+    )
+    if sockets:
+        errors += sum(int(g) for g in sockets.groups())
+    return {
+        "rps": float(rps.group(1)),
+        "p50_ms": _wrk_percentile(out, "50%"),
+        "p99_ms": _wrk_percentile(out, "99%"),
+        "requests": int(total.group(1)),
+        "errors": errors,
+    }
+
+
+def _wrk_percentile(out: str, label: str) -> float:
+    match = re.search(rf"^\s*{label}\s+([\d.]+)(us|ms|s)\b", out, re.MULTILINE)
     if not match:
         return float("nan")
     value, unit = float(match.group(1)), match.group(2)
     return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
 
 
-def reset_ms(orders: int) -> float:
-    """Milliseconds ``/_mock/reset`` takes with ``orders`` orders and as many returns."""
-    sys.path.insert(0, str(ROOT))
+def run_case(
+    load: LoadGenerator, port: int, case: Case, connections: list[int], offset: int = 0
+) -> tuple[dict[int, dict[str, Any]], int]:
+    """The case at each connection count; returns the figures and the next walk offset."""
+    figures = {}
+    for c in connections:
+        result = load.measure(port, case, c, offset)
+        figures[c] = result
+        offset += result["requests"] + c  # requests still in flight used their ids too
+    return figures, offset
+
+
+def probe_ms(port: int, path: str, samples: int) -> dict[str, Any]:
+    """Median and worst of ``samples`` sequential requests (a single-client latency)."""
+    times, status = [], 0
+    for _ in range(samples):
+        started = time.perf_counter()
+        status, _ = http_get(port, path, timeout=120)
+        times.append((time.perf_counter() - started) * 1000)
+    return {
+        "path": path,
+        "status": status,
+        "median_ms": statistics.median(times),
+        "max_ms": max(times),
+    }
+
+
+# -- the phases -------------------------------------------------------------------
+
+
+def phase_startup(cpus: Cpus, repeats: int) -> dict[str, Any]:
+    """Start each server ``repeats`` times, alternating; idle RSS right after ready."""
+    found: dict[str, Any] = {
+        "baseline": {"ready_s": [], "idle_rss_mb": []},
+        "mock": {"ready_s": [], "idle_rss_mb": []},
+    }
+    for _ in range(repeats):
+        for name, command in (("baseline", baseline_command), ("mock", mock_command)):
+            port = free_port()
+            with server(command(port), port, cpus) as started:
+                found[name]["ready_s"].append(started.ready_s)
+                rss = rss_kb(started.process.pid)
+                found[name]["idle_rss_mb"].append(rss / 1024 if rss is not None else None)
+    for entry in found.values():
+        entry["ready_s_median"] = statistics.median(entry["ready_s"])
+        rss_values = [v for v in entry["idle_rss_mb"] if v is not None]
+        entry["idle_rss_mb_median"] = statistics.median(rss_values) if rss_values else None
+    return found
+
+
+def phase_baseline(load: LoadGenerator, cpus: Cpus, connections: list[int]) -> dict[str, Any]:
+    port = free_port()
+    results: dict[str, Any] = {}
+    with server(baseline_command(port), port, cpus):
+        for case in BASELINE_CASES:
+            results[case.name], _ = run_case(load, port, case, connections)
+    return results
+
+
+REPORTS = "POST /warehouse-reports"
+
+
+def phase_api(
+    load: LoadGenerator, cpus: Cpus, connections: list[int], returns: int, pool: int | None
+) -> dict[str, Any]:
+    """The API cases on a server with ``returns`` returns; then ``POST /warehouse-reports``
+    on a second one with the same returns plus a pool of CONFIRMED returns, one report
+    each, sized from the ``POST /orders`` rate just measured (unless ``pool`` is given)."""
+    results: dict[str, Any] = {}
+    cases: dict[str, Any] = {}
+    port = free_port()
+    with server(loaded_command(port, returns), port, cpus, 300, stats_line=True) as started:
+        results["data"] = started.info
+        for case in api_cases(returns):
+            if case.name != REPORTS:
+                cases[case.name], _ = run_case(load, port, case, connections)
+        rss = rss_kb(started.process.pid)
+        results["rss_after_mb"] = rss / 1024 if rss is not None else None
+    if pool is None:
+        fastest = max(r["rps"] for r in cases["POST /orders"].values())
+        pool = math.ceil(2 * max(fastest, 500) * load.seconds * len(connections))
+    results["report_pool"] = pool
+    port = free_port()
+    with server(loaded_command(port, returns, pool), port, cpus, 300, stats_line=True):
+        report = next(case for case in api_cases(returns) if case.name == REPORTS)
+        figures, used = run_case(load, port, report, connections)
+        if used > pool:
+            figures["pool_exhausted"] = f"{used} ids needed, {pool} in the pool"
+    # In the order of the issue.
+    results["cases"] = {
+        case.name: figures if case.name == REPORTS else cases[case.name]
+        for case in api_cases(returns)
+    }
+    return results
+
+
+def _available_kb() -> int | None:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+def _too_big(
+    level: int, per_return_kb: float | None, per_return_s: float | None, max_load_s: float
+) -> str | None:
+    """Why a level is skipped: its memory or load time, projected from the level before."""
+    available = _available_kb()
+    if per_return_kb is not None and available is not None:
+        needed = per_return_kb * level * 1.15 + 200_000
+        if needed > available * 0.8:
+            return (
+                f"would need about {needed / 1024:,.0f} MB "
+                f"({per_return_kb:.1f} KB per return), {available / 1024:,.0f} MB available"
+            )
+    if per_return_s is not None and per_return_s * level > max_load_s:
+        return (
+            f"loading would take about {per_return_s * level:.0f} s "
+            f"({per_return_s * 1e6:.0f} us per return), over --max-load-seconds {max_load_s:g}"
+        )
+    return None
+
+
+def phase_scale(
+    load: LoadGenerator,
+    cpus: Cpus,
+    connections: list[int],
+    levels: list[int],
+    samples: int,
+    max_load_s: float,
+) -> dict[str, Any]:
+    results: dict[str, Any] = {}
+    per_return_kb: float | None = None
+    per_return_s: float | None = None
+    for level in levels:
+        reason = _too_big(level, per_return_kb, per_return_s, max_load_s)
+        if reason is not None:
+            results[str(level)] = {"skipped": reason}
+            print(f"  {level:,} returns: skipped, {reason}", flush=True)
+            continue
+        port = free_port()
+        command = loaded_command(port, level)
+        print(f"  {level:,} returns: loading ...", flush=True)
+        timeout = 60 + max_load_s * 2
+        with server(command, port, cpus, timeout, stats_line=True) as started:
+            info = started.info
+            per_return_s = info["load_s"] / level
+            if info.get("rss_before_kb") and info.get("rss_after_kb"):
+                per_return_kb = (info["rss_after_kb"] - info["rss_before_kb"]) / level
+            entry: dict[str, Any] = {
+                "data": info,
+                "rss_mb": info["rss_after_kb"] / 1024 if info.get("rss_after_kb") else None,
+                "rss_per_return_kb": per_return_kb,
+                "cases": {},
+            }
+            for case in api_cases(level):
+                if case.name in ("GET /returns/{id}", "GET /returns?status (20)"):
+                    entry["cases"][case.name], _ = run_case(load, port, case, connections)
+            confirmed = level // 10
+            last_page = max(confirmed - 1, 0) // 20
+            few = max(1, samples // 4) if level >= 1_000_000 else samples
+            entry["probes"] = {
+                "list, last page of status=CONFIRMED": probe_ms(
+                    port, f"{LIST_PATH}&page={last_page}", samples
+                ),
+                "GET /merchant/return (legacy list)": probe_ms(
+                    port, "/merchant/return?page=0&size=20", few
+                ),
+            }
+            rss = rss_kb(started.process.pid)
+            entry["rss_after_runs_mb"] = rss / 1024 if rss is not None else None
+            results[str(level)] = entry
+    return results
+
+
+def phase_reset(objects: int, repeats: int) -> dict[str, Any]:
+    """``Runtime.reset`` (what ``POST /_mock/reset`` runs) with ``objects`` orders and
+    returns, half each, loaded through the domain; timed in this process."""
     from loaded_server import load
 
     from mock_ingrid.runtime import Runtime
     from mock_ingrid.settings import Settings
 
-    runtime = Runtime.build(Settings())
-    load(runtime, orders)
-    started = time.perf_counter()
-    runtime.reset()
-    return (time.perf_counter() - started) * 1000
+    times = []
+    for _ in range(repeats):
+        runtime = Runtime.build(Settings())
+        load(runtime, objects // 2, settle=False)
+        m = runtime.state.merchant(API_KEY)
+        count = len(m.orders) + len(m.returns)
+        gc.collect()
+        started = time.perf_counter()
+        runtime.reset()
+        times.append((time.perf_counter() - started) * 1000)
+    return {"objects": count, "ms": times, "ms_median": statistics.median(times)}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--duration", type=int, default=5)
-    parser.add_argument("--connections", default="1,16,64")
-    parser.add_argument("--returns", type=int, default=10_000)
-    parser.add_argument("--json", default=str(ROOT / "results.json"))
-    parser.add_argument("--smoke", action="store_true", help="a tiny run, to check the harness")
-    args = parser.parse_args()
-    if args.smoke:
-        args.duration, args.connections, args.returns = 1, "4", 200
-    if not shutil.which("wrk"):
-        sys.exit("bench/run.py needs wrk (Debian: apt-get install wrk)")
-    conns = [int(c) for c in args.connections.split(",")]
-    uvicorn = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "--log-level",
-        "warning",
-        "--no-access-log",
-        "--loop",
-        "uvloop",
-        "--http",
-        "httptools",
-    ]
-    results: dict[str, object] = {"returns": args.returns, "cases": {}}
-    port = free_port()
-    base_cmd = [*uvicorn, "--app-dir", str(ROOT), "--port", str(port), "baseline:app"]
-    baseline: dict[int, dict[str, float]] = {}
-    with server(base_cmd, port) as startup:
-        results["baseline_startup_s"] = startup
-        results["baseline_idle_rss_mb"] = rss_mb(port)
-        for c in conns:
-            baseline[c] = wrk(port, "GET", "/x", "", c, args.duration, 1)
-    results["baseline"] = baseline
-    port = free_port()
-    with server(
-        [sys.executable, "-m", "mock_ingrid", "serve", "--port", str(port)], port
-    ) as startup:
-        results["startup_s"] = startup
-        results["idle_rss_mb"] = rss_mb(port)
-    port = free_port()
-    loaded = [sys.executable, str(ROOT / "loaded_server.py"), str(port), str(args.returns)]
-    with server(loaded, port):
-        results["loaded_rss_mb"] = rss_mb(port)
-        for name, method, path, body in cases(args.returns):
-            results["cases"][name] = {  # type: ignore[index]
-                c: wrk(port, method, path, body, c, args.duration, args.returns) for c in conns
-            }
-    results["reset_ms_10k_objects"] = reset_ms(5_000)
-    _print(results, baseline, conns)
-    Path(args.json).write_text(json.dumps(results, indent=2, default=str))
-    print(f"\nwritten: {args.json}")
+def phase_webhooks(cpus: Cpus, latency_events: int, events: int, subscriptions: int) -> Any:
+    import webhooks
+
+    return asyncio.run(webhooks.run(latency_events, events, subscriptions, cpu=cpus.server))
 
 
-def _print(
-    results: dict[str, object], baseline: dict[int, dict[str, float]], conns: list[int]
-) -> None:
-    startup, base_startup = results["startup_s"], results["baseline_startup_s"]
-    print(f"start-up to ready: {startup:.2f} s (baseline {base_startup:.2f} s)")
-    print(
-        f"idle RSS: {results['idle_rss_mb']} MB (baseline {results['baseline_idle_rss_mb']} MB); "
-        f"with {results['returns']} returns: {results['loaded_rss_mb']} MB"
+# -- report -------------------------------------------------------------------------
+
+
+def _ratio(value: float | None, base: float | None) -> float:
+    if value is None or base is None or base == 0 or math.isnan(value) or math.isnan(base):
+        return float("nan")
+    return value / base
+
+
+def _row(name: str, c: int, r: dict[str, Any], base: dict[str, Any]) -> str:
+    flag = f"{r['errors']}" if r.get("errors") else ""
+    return (
+        f"{name:30} {c:>4} {r['rps']:>9.0f} {_ratio(r['rps'], base['rps']):>6.2f}"
+        f" {r['p50_ms']:>7.2f} {_ratio(r['p50_ms'], base['p50_ms']):>6.2f}"
+        f" {r['p99_ms']:>7.2f} {_ratio(r['p99_ms'], base['p99_ms']):>6.2f} {flag:>6}"
     )
-    print(f"reset with 10,000 objects: {results['reset_ms_10k_objects']:.2f} ms")
-    print(f"\n{'case':32} {'conn':>4} {'req/s':>9} {'x base':>7} {'p50 ms':>7} {'p99 ms':>7}")
-    rows = [("baseline", baseline), *results["cases"].items()]  # type: ignore[attr-defined]
-    for name, by_conn in rows:
-        for c in conns:
-            r = by_conn[c]
-            ratio = r["rps"] / baseline[c]["rps"] if baseline[c]["rps"] else float("nan")
-            figures = f"{r['rps']:>9.0f} {ratio:>7.2f} {r['p50_ms']:>7.2f} {r['p99_ms']:>7.2f}"
-            print(f"{name:32} {c:>4} {figures}")
+
+
+HEADER = (
+    f"{'case':30} {'conn':>4} {'req/s':>9} {'x base':>6} {'p50 ms':>7} {'x base':>6}"
+    f" {'p99 ms':>7} {'x base':>6} {'errors':>6}"
+)
+
+
+def _get(tree: Any, *keys: Any) -> Any:
+    for key in keys:
+        if not isinstance(tree, dict) or key not in tree:
+            return None
+        tree = tree[key]
+    return tree
+
+
+def targets(results: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
+    """(target, measured, met) for each of the issue's targets; None: not measured."""
+    api, base = results.get("api", {}).get("cases", {}), results.get("baseline", {})
+    out: list[tuple[str, str, bool | None]] = []
+
+    def ratio_target(label: str, case: str, baseline: str, least: float) -> None:
+        r, b = _get(api, case, 16, "rps"), _get(base, baseline, 16, "rps")
+        if r is None or b is None:
+            out.append((label, "16 connections not measured", None))
+            return
+        value = r / b
+        out.append((label, f"{value:.2f} x ({r:.0f} / {b:.0f} req/s)", value >= least))
+
+    ratio_target("GET /returns/{id} >= 0.6 x baseline req/s at 16 conn", "GET /returns/{id}",
+                 "baseline GET", 0.6)  # fmt: skip
+    p99 = _get(api, "GET /returns/{id}", 16, "p99_ms")
+    out.append(
+        ("GET /returns/{id} p99 < 3 ms at 16 conn", "not measured", None)
+        if p99 is None
+        else ("GET /returns/{id} p99 < 3 ms at 16 conn", f"{p99:.2f} ms", p99 < 3)
+    )
+    ratio_target("POST /orders >= 0.4 x baseline POST at 16 conn", "POST /orders",
+                 "baseline POST", 0.4)  # fmt: skip
+    ratio_target("GET /returns?status >= 0.3 x baseline at 16 conn", "GET /returns?status (20)",
+                 "baseline GET", 0.3)  # fmt: skip
+    scale = results.get("scale", {})
+    conn = min(results["settings"]["scale_connections"])
+    label = f"list p50 at 1M <= 1.5 x p50 at 10k ({conn} conn)"
+    low = _get(scale, "10000", "cases", "GET /returns?status (20)", conn, "p50_ms")
+    high = _get(scale, "1000000", "cases", "GET /returns?status (20)", conn, "p50_ms")
+    if low is None or high is None:
+        out.append((label, "10k and 1M levels not both measured", None))
+    else:
+        out.append((label, f"{high:.2f} ms / {low:.2f} ms = {high / low:.2f} x", high <= 1.5 * low))
+    ready = _get(results, "startup", "mock", "ready_s_median")
+    base_ready = _get(results, "startup", "baseline", "ready_s_median")
+    if ready is not None and base_ready:
+        out.append(
+            (
+                "ready <= 2.5 x baseline start-up",
+                f"{ready:.2f} s / {base_ready:.2f} s = {ready / base_ready:.2f} x",
+                ready <= 2.5 * base_ready,
+            )
+        )
+    else:
+        out.append(("ready <= 2.5 x baseline start-up", "not measured", None))
+    idle = _get(results, "startup", "mock", "idle_rss_mb_median")
+    out.append(
+        ("idle RSS <= 60 MB", "not measured", None)
+        if idle is None
+        else ("idle RSS <= 60 MB", f"{idle:.1f} MB", idle <= 60)
+    )
+    per = _get(scale, "1000000", "rss_per_return_kb")
+    out.append(
+        ("RSS per return at 1M <= 3 KB", "1M level not measured", None)
+        if per is None
+        else ("RSS per return at 1M <= 3 KB", f"{per:.2f} KB", per <= 3)
+    )
+    reset = _get(results, "reset", "ms_median")
+    objects = _get(results, "reset", "objects")
+    out.append(
+        ("reset with 10k objects < 20 ms", "not measured", None)
+        if reset is None
+        else (
+            "reset with 10k objects < 20 ms",
+            f"{reset:.2f} ms ({objects:,} objects)",
+            reset < 20 if objects == 10_000 else None,
+        )
+    )
+    rate = _get(results, "webhooks", "deliveries_per_s")
+    out.append(
+        (">= 2000 webhook deliveries/s", "not measured", None)
+        if rate is None
+        else (">= 2000 webhook deliveries/s", f"{rate:.0f}/s", rate >= 2000)
+    )
+    return out
+
+
+def render(results: dict[str, Any]) -> str:
+    lines: list[str] = []
+    meta, settings = results["meta"], results["settings"]
+    lines.append(
+        f"mock-ingrid benchmark, {meta['date']}; {meta['machine']}; "
+        f"server on CPU {meta['server_cpu']}, load on CPU {meta['load_cpu']}; "
+        f"load generator: {meta['load_generator']}; {settings['seconds']} s per run"
+    )
+    start = results["startup"]
+    mock_ready, base_ready = start["mock"]["ready_s_median"], start["baseline"]["ready_s_median"]
+    mock_rss, base_rss = (
+        start["mock"]["idle_rss_mb_median"],
+        start["baseline"]["idle_rss_mb_median"],
+    )
+    lines.append(
+        f"\nstart-up to ready (median of {settings['startup_repeats']}): mock-ingrid "
+        f"{mock_ready:.3f} s, baseline {base_ready:.3f} s ({_ratio(mock_ready, base_ready):.2f} x)"
+    )
+    lines.append(f"idle RSS: mock-ingrid {mock_rss or float('nan'):.1f} MB, baseline "
+                 f"{base_rss or float('nan'):.1f} MB")  # fmt: skip
+    api = results["api"]
+    data = api["data"]
+    lines.append(
+        f"\nAPI, {data['returns']:,} returns loaded ({data['refunds']:,} refunds); GET cases "
+        "against the baseline GET, POST cases against the baseline POST (same body)"
+    )
+    lines.append(HEADER)
+    baseline = results["baseline"]
+    for name in ("baseline GET", "baseline POST"):
+        for c, r in baseline[name].items():
+            lines.append(_row(name, c, r, r))
+    notes = []
+    for name, by_conn in api["cases"].items():
+        ref = "baseline POST" if name.startswith("POST") else "baseline GET"
+        for c, r in by_conn.items():
+            if isinstance(c, int):
+                lines.append(_row(name, c, r, baseline[ref][c]))
+                if r.get("errors"):
+                    notes.append(f"! {name} at {c} conn: {r['errors']} errors, row not valid")
+        if "pool_exhausted" in by_conn:
+            notes.append(f"! {name}: the pool of returns ran out ({by_conn['pool_exhausted']})")
+    lines.append(
+        f"(POST /warehouse-reports ran on a second server with {api['report_pool']:,} more "
+        "CONFIRMED returns, one report each)"
+    )
+    lines += notes
+    lines.append("\ndata scale (returns loaded through the domain; same server otherwise)")
+    scale_header = f"{'returns':>9} {'load s':>7} {'RSS MB':>8} {'KB/return':>9}  {'case':26}"
+    lines.append(scale_header + f" {'conn':>4} {'req/s':>9} {'p50 ms':>7} {'p99 ms':>7}")
+    probe_lines = []
+    for level, entry in results["scale"].items():
+        n = int(level)
+        if "skipped" in entry:
+            lines.append(f"{n:>9,} skipped: {entry['skipped']}")
+            continue
+        head = (
+            f"{n:>9,} {entry['data']['load_s']:>7.1f} {entry['rss_mb'] or float('nan'):>8.0f}"
+            f" {entry['rss_per_return_kb'] or float('nan'):>9.2f}"
+        )
+        for name, by_conn in entry["cases"].items():
+            for c, r in by_conn.items():
+                err = f"  ! {r['errors']} errors" if r.get("errors") else ""
+                lines.append(
+                    f"{head}  {name:26} {c:>4} {r['rps']:>9.0f} {r['p50_ms']:>7.2f}"
+                    f" {r['p99_ms']:>7.2f}{err}"
+                )
+                head = " " * len(head)
+        for name, probe in entry["probes"].items():
+            probe_lines.append(
+                f"{n:>9,}  {name:38} median {probe['median_ms']:>9.2f} ms, "
+                f"max {probe['max_ms']:>9.2f} ms (HTTP {probe['status']})"
+            )
+    lines.append("\none client, sequential requests:")
+    lines += probe_lines
+    reset = results["reset"]
+    lines.append(
+        f"\nreset with {reset['objects']:,} objects (orders + returns): "
+        f"{reset['ms_median']:.2f} ms (median of {len(reset['ms'])})"
+    )
+    hooks = results["webhooks"]
+    lines.append(
+        f"webhooks, {hooks['subscriptions']} subscriptions: {hooks['deliveries_per_s']:.0f} "
+        f"deliveries/s (a backlog of {hooks['backlog_deliveries']:,}); latency event -> "
+        f"receiver p50 {hooks['latency_p50_ms']:.1f} ms, p99 {hooks['latency_p99_ms']:.1f} ms"
+    )
+    lines.append("\ntargets (printed, never asserted)")
+    for label, measured, met in targets(results):
+        verdict = "not measured" if met is None else "met" if met else "NOT MET"
+        lines.append(f"  {label:52} {measured:40} {verdict}")
+    lines.append(f"\nwhole run: {results['meta']['elapsed_s']:.0f} s")
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    model = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{model}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+
+
+def _server_stack() -> str:
+    found = []
+    for name in ("uvloop", "httptools"):
+        try:
+            __import__(name)
+            found.append(name)
+        except ImportError:
+            pass
+    return "uvicorn " + (" + ".join(found) if found else "asyncio + h11")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=float, default=5, help="seconds per load run")
+    parser.add_argument("--connections", default="1,16,64")
+    parser.add_argument("--scale-connections", default="1,16")
+    parser.add_argument("--returns", type=int, default=10_000, help="returns for the API cases")
+    parser.add_argument("--levels", default="10000,100000,1000000", help="returns per scale level")
+    parser.add_argument(
+        "--max-load-seconds",
+        type=float,
+        default=240,
+        help="skip a scale level whose loading is projected to take longer",
+    )
+    parser.add_argument("--report-pool", type=int, help="reportable returns (default: sized)")
+    parser.add_argument("--startup-repeats", type=int, default=5)
+    parser.add_argument("--reset-objects", type=int, default=10_000)
+    parser.add_argument("--webhook-events", type=int, default=2_000)
+    parser.add_argument("--loadgen", choices=["auto", "wrk", "python"], default="auto")
+    parser.add_argument("--json", default=str(BENCH / "results.json"), help="JSON output")
+    parser.add_argument("--markdown", help="also write the table to this file, e.g. RESULTS.md")
+    parser.add_argument("--smoke", action="store_true", help="everything, tiny: checks the harness")
+    args = parser.parse_args(argv)
+    if args.smoke:
+        args.connections = args.scale_connections = "16"
+        args.returns, args.levels, args.startup_repeats = 300, "300,3000", 1
+        args.reset_objects, args.webhook_events = 1_000, 20
+    began = time.perf_counter()
+    kind = args.loadgen
+    if kind == "auto":
+        kind = "wrk" if shutil.which("wrk") else "python"
+        if kind == "python":
+            print(
+                "wrk not found (Debian: apt-get install wrk): using the Python load generator "
+                "(bench/loadgen.py), which can be the bottleneck against fast servers",
+                flush=True,
+            )
+    elif kind == "wrk" and not shutil.which("wrk"):
+        print("bench/run.py: wrk is not installed (Debian: apt-get install wrk)", file=sys.stderr)
+        return 2
+    seconds = args.duration if not args.smoke else (1 if kind == "wrk" else 0.3)
+    cpus = choose_cpus()
+    if cpus.load is not None:
+        os.sched_setaffinity(0, {cpus.load})  # this process and its receiver: the load side
+    load = LoadGenerator(kind, seconds, cpus)
+    connections = [int(c) for c in args.connections.split(",")]
+    scale_connections = [int(c) for c in args.scale_connections.split(",")]
+    levels = [int(n) for n in args.levels.split(",")]
+    results: dict[str, Any] = {
+        "meta": {
+            "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "machine": machine(),
+            "server": _server_stack(),
+            "server_cpu": cpus.server,
+            "load_cpu": cpus.load,
+            "load_generator": load.describe(),
+        },
+        "settings": {
+            "seconds": load.seconds,
+            "connections": connections,
+            "scale_connections": scale_connections,
+            "returns": args.returns,
+            "levels": levels,
+            "startup_repeats": args.startup_repeats,
+            "smoke": args.smoke,
+        },
+    }
+    print("start-up and idle RSS ...", flush=True)
+    results["startup"] = phase_startup(cpus, args.startup_repeats)
+    print("baseline ...", flush=True)
+    results["baseline"] = phase_baseline(load, cpus, connections)
+    print(f"API cases ({args.returns:,} returns) ...", flush=True)
+    results["api"] = phase_api(load, cpus, connections, args.returns, args.report_pool)
+    print("data scale ...", flush=True)
+    samples = 3 if args.smoke else 20
+    results["scale"] = phase_scale(
+        load, cpus, scale_connections, levels, samples, args.max_load_seconds
+    )
+    print("reset ...", flush=True)
+    results["reset"] = phase_reset(args.reset_objects, 3 if args.smoke else 7)
+    print("webhooks ...", flush=True)
+    if args.smoke:
+        results["webhooks"] = phase_webhooks(cpus, 10, args.webhook_events, 2)
+    else:
+        results["webhooks"] = phase_webhooks(cpus, 300, args.webhook_events, 4)
+    results["targets"] = [
+        {"target": label, "measured": measured, "met": met}
+        for label, measured, met in targets(results)
+    ]
+    results["meta"]["elapsed_s"] = time.perf_counter() - began
+    text = render(results)
+    print("\n" + text)
+    Path(args.json).write_text(json.dumps(results, indent=2, default=str) + "\n")
+    print(f"\nwritten: {args.json}")
+    if args.markdown:
+        Path(args.markdown).write_text(
+            f"# Benchmark results\n\n{results['meta']['date']}, {results['meta']['machine']}, "
+            f"{results['meta']['server']}.\nCommand: `.venv/bin/python bench/run.py"
+            f"{' --smoke' if args.smoke else ''} --duration {args.duration:g}`\n\n"
+            f"```\n{text}\n```\n"
+        )
+        print(f"written: {args.markdown}")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

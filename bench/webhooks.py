@@ -11,6 +11,7 @@ this process, then:
    one server takes to deliver all of it.
 
 It prints figures; it asserts nothing. ``--smoke`` runs a tiny version for CI.
+``bench/run.py`` calls ``run`` for its webhook figures, with the server on CPU 0.
 
     python bench/webhooks.py [--latency-events 300] [--events 2000] [--subscriptions 4] [--smoke]
 """
@@ -109,14 +110,25 @@ def _free_port() -> int:
         return port
 
 
+def _on_cpu(cpu: int | None) -> None:
+    if cpu is not None:
+        os.sched_setaffinity(0, {cpu})
+
+
 @contextmanager
-def emulator(urls: list[str]) -> Iterator[str]:
+def emulator(urls: list[str], cpu: int | None = None) -> Iterator[str]:
     port = _free_port()
     args = [sys.executable, "-m", "mock_ingrid", "serve", "--host", "127.0.0.1"]
     args += ["--port", str(port), "--webhook-secret", SECRET]
     for url in urls:
         args += ["--webhook-url", url]
-    process = subprocess.Popen(args, cwd=ROOT, env=os.environ.copy(), stdout=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        args,
+        cwd=ROOT,
+        env=os.environ.copy(),
+        stdout=subprocess.DEVNULL,
+        preexec_fn=lambda: _on_cpu(cpu),
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(base, process)
@@ -183,12 +195,15 @@ def _percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
 
 
-async def run(latency_events: int, events: int, subscriptions: int) -> None:
+async def run(
+    latency_events: int, events: int, subscriptions: int, cpu: int | None = None
+) -> dict[str, float]:
+    """Print the figures, and return them (milliseconds, deliveries per second)."""
     receiver = Receiver()
     port = await receiver.start()
     urls = [f"http://127.0.0.1:{port}/hooks/{n}" for n in range(subscriptions)]
     orders = -(-(latency_events + events) // UNITS_PER_ORDER)
-    with emulator(urls) as base:
+    with emulator(urls, cpu) as base:
         async with httpx.AsyncClient(base_url=base, headers={"x-api-key": "bench"}) as http:
             await stock(http, orders)
             # 1. latency, unloaded: one event at a time, each delivered before the next.
@@ -217,6 +232,15 @@ async def run(latency_events: int, events: int, subscriptions: int) -> None:
         f"throughput: a backlog of {backlog} deliveries sent in {elapsed:.2f} s = "
         f"{backlog / elapsed:.0f} deliveries/s"
     )
+    return {
+        "subscriptions": subscriptions,
+        "latency_events": latency_events,
+        "latency_p50_ms": statistics.median(latencies) * 1000,
+        "latency_p99_ms": _percentile(latencies, 99) * 1000,
+        "backlog_deliveries": backlog,
+        "backlog_seconds": elapsed,
+        "deliveries_per_s": backlog / elapsed,
+    }
 
 
 def main() -> None:

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from mock_ingrid.runtime import Runtime
 
 ENV_PREFIX = "MOCK_INGRID_"
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
 
 
 class CliError(Exception):
@@ -41,6 +42,13 @@ def _env(name: str) -> str | None:
 def _env_list(name: str) -> list[str]:
     value = _env(name)
     return [part.strip() for part in value.split(",") if part.strip()] if value else []
+
+
+def _option(value: str | None, name: str, flag: str) -> tuple[str | None, str]:
+    """The flag's value, else ``MOCK_INGRID_<name>``'s, and the name an error shows."""
+    if value is not None:
+        return value, flag
+    return _env(name), ENV_PREFIX + name
 
 
 def _int(text: str, option: str, low: int, high: int) -> int:
@@ -83,7 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=None,
         metavar="PATH",
-        help="load a fixture file or directory at start (repeatable) "
+        help="load a fixture file or directory, or a shipped set such as demo-shop, "
+        "at start (repeatable) "
         "[MOCK_INGRID_FIXTURES, comma-separated]",
     )
     serve.add_argument("--seed", help="seed of every random choice [MOCK_INGRID_SEED] (default 0)")
@@ -100,7 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument(
         "--log-level",
-        choices=["critical", "error", "warning", "info", "debug"],
+        choices=LOG_LEVELS,
         help="server log level [MOCK_INGRID_LOG_LEVEL] (default warning)",
     )
     _add_webhook_options(serve)
@@ -125,6 +134,12 @@ def _add_scenario_command(commands: Any) -> None:
         metavar="URL",
         help="run against this server; without it an in-process server is started",
     )
+    run.add_argument(
+        "--admin-token",
+        metavar="TOKEN",
+        help="the --base-url server's admin token, sent on its /_mock routes "
+        "[MOCK_INGRID_ADMIN_TOKEN]",
+    )
 
 
 def scenario_command(args: argparse.Namespace) -> int:
@@ -138,7 +153,8 @@ def scenario_command(args: argparse.Namespace) -> int:
         return 0
     try:
         if args.base_url:
-            run_scenario(args.name, args.base_url)
+            token = args.admin_token or _env("ADMIN_TOKEN")
+            run_scenario(args.name, args.base_url, admin_token=token)
         else:
             with MockIngrid(webhooks=False) as server:
                 run_scenario(args.name, server.base_url)
@@ -270,36 +286,40 @@ def _webhook_settings(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
+    from mock_ingrid.fixtures import find_fixture, shipped_fixtures
+
     host = args.host or _env("HOST") or DEFAULT_HOST
-    port = _int(args.port or _env("PORT") or str(DEFAULT_PORT), "--port", 0, 65535)
+    port_text, port_option = _option(args.port, "PORT", "--port")
+    port = _int(port_text or str(DEFAULT_PORT), port_option, 0, 65535)
     keys = args.api_key if args.api_key is not None else _env_list("API_KEYS")
     if any(not key.strip() for key in keys):
         raise CliError("--api-key: a key cannot be empty")
+    seed_text, seed_option = _option(args.seed, "SEED", "--seed")
+    body_text, body_option = _option(args.max_body_bytes, "MAX_BODY_BYTES", "--max-body-bytes")
+    log_level, log_option = _option(args.log_level, "LOG_LEVEL", "--log-level")
+    if log_level is not None and log_level not in LOG_LEVELS:
+        raise CliError(f"{log_option}: '{log_level}' is not one of {', '.join(LOG_LEVELS)}")
     fixtures = args.fixtures if args.fixtures is not None else _env_list("FIXTURES")
     for path in fixtures:
-        if not Path(path).exists():
-            raise CliError(f"--fixtures: {path} does not exist")
-    freeze = args.freeze_time or _env("FREEZE_TIME")
+        if find_fixture(path) is None:
+            known = ", ".join(shipped_fixtures())
+            raise CliError(f"--fixtures: {path} does not exist (nor a shipped set: {known})")
+    freeze, freeze_option = _option(args.freeze_time, "FREEZE_TIME", "--freeze-time")
     try:
         frozen_at = parse_instant(freeze) if freeze else None
     except ValueError:
         raise CliError(
-            f"--freeze-time: '{freeze}' is not an ISO 8601 instant with a timezone"
+            f"{freeze_option}: '{freeze}' is not an ISO 8601 instant with a timezone"
         ) from None
     return Settings(
         host=host,
         port=port,
         api_keys=frozenset(key.strip() for key in keys),
         fixtures=tuple(Path(p) for p in fixtures),
-        seed=_int(args.seed or _env("SEED") or "0", "--seed", 0, 2**63 - 1),
-        max_body_bytes=_int(
-            args.max_body_bytes or _env("MAX_BODY_BYTES") or str(DEFAULT_MAX_BODY_BYTES),
-            "--max-body-bytes",
-            1,
-            2**31,
-        ),
+        seed=_int(seed_text or "0", seed_option, 0, 2**63 - 1),
+        max_body_bytes=_int(body_text or str(DEFAULT_MAX_BODY_BYTES), body_option, 1, 2**31),
         freeze_time=frozen_at,
-        log_level=args.log_level or _env("LOG_LEVEL") or "warning",
+        log_level=log_level or "warning",
         **_webhook_settings(args),
         **_control_settings(args),
     )

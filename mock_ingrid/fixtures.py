@@ -2,18 +2,25 @@
 
 The format (version 1) reuses the request bodies of the current API, so what a
 fixture says is exactly what the API would have been sent. Loading is
-all-or-nothing: files are applied to a scratch state and only swapped in
+all-or-nothing: every file is validated first (all their bad fields are
+reported together), then applied to a scratch state that is only swapped in
 when every one of them loaded.
+
+The sets of the repository's ``fixtures/`` folder ship in the package
+(``mock_ingrid/demo/``), so an installed ``mock-ingrid`` loads them by name:
+``--fixtures demo-shop``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
+from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, Discriminator, Field, Tag, ValidationError
 from pydantic_core import PydanticCustomError
 
 from mock_ingrid.api.current.schemas import (
@@ -27,17 +34,64 @@ from mock_ingrid.api.jsonio import JsonSyntaxError, loads
 from mock_ingrid.api.types import WIRE_CONFIG, CurrencyCode, Identifier, Money, ShortText
 from mock_ingrid.domain import catalog, orders, returns, settlement, warehouse
 from mock_ingrid.domain.commands import ReturnItemInput
-from mock_ingrid.domain.errors import DomainError, InvalidInput
+from mock_ingrid.domain.errors import DomainError, InvalidInput, Problem
 from mock_ingrid.domain.merchant import Merchant
 from mock_ingrid.domain.model import Deductions, MerchantSettings
 from mock_ingrid.money import ZERO
 from mock_ingrid.store import State
 
 FORMAT_VERSION = 1
+SHIPPED = "demo"  # the folder of mock_ingrid holding the shipped fixture sets
 
 
 class FixtureError(Exception):
-    """A fixture that cannot be loaded: names the file and the path of the bad field."""
+    """A fixture that cannot be loaded: names the file and the path of every bad field.
+
+    ``problems`` holds the same as :class:`Problem` objects (``location`` is the file).
+    """
+
+    def __init__(self, message: str, problems: Sequence[Problem] = ()) -> None:
+        super().__init__(message)
+        self.problems = tuple(problems)
+
+
+def _invalid(problems: Sequence[Problem]) -> FixtureError:
+    lines = [f"{p.location}: {p.path}: {p.message}" for p in problems]
+    return FixtureError("invalid fixture\n  " + "\n  ".join(lines), problems)
+
+
+def shipped_fixtures() -> dict[str, Path]:
+    """The fixture sets shipped with the package (``demo-shop``, ...), by name."""
+    folder = resources.files("mock_ingrid").joinpath(SHIPPED)
+    if not folder.is_dir():
+        return {}
+    return {
+        entry.name.removesuffix(".json"): Path(str(entry))
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name)
+        if entry.name.endswith(".json")
+    }
+
+
+def find_fixture(reference: str | Path) -> Path | None:
+    """A fixture file or folder: an existing path, else a shipped set's name
+    (``demo-shop`` or ``demo-shop.json``); None when it is neither."""
+    path = Path(reference)
+    if path.exists():
+        return path
+    return (
+        shipped_fixtures().get(path.name.removesuffix(".json")) if path.parent == Path() else None
+    )
+
+
+def resolve_fixture(reference: str | Path) -> Path:
+    """:func:`find_fixture`, or a :class:`FixtureError` naming the shipped sets."""
+    found = find_fixture(reference)
+    if found is None:
+        known = ", ".join(shipped_fixtures()) or "none"
+        raise FixtureError(
+            f"{reference}: no such fixture file or folder, nor a shipped set (shipped: {known})"
+        )
+    return found
 
 
 class _Model(BaseModel):
@@ -133,11 +187,36 @@ class ObjectStep(_Model):
     )
 
 
+def _step_kind(value: Any) -> str | None:
+    if isinstance(value, str):
+        return _NAMED
+    if isinstance(value, dict | ObjectStep):
+        return _OBJECT
+    return None
+
+
+# The tags appear in pydantic's error locations; _parse leaves them out of the paths.
+_NAMED, _OBJECT = "<named step>", "<object step>"
+Step = Annotated[
+    Annotated[SimpleStep, Tag(_NAMED)] | Annotated[ObjectStep, Tag(_OBJECT)],
+    Discriminator(
+        _step_kind,
+        custom_error_type="step_type",
+        custom_error_message='a step is a step name (such as "labelReady") or an object',
+    ),
+]
+
+
 class ReturnSpec(_Model):
     order_id: Identifier
     items: Annotated[list[FixtureReturnItem], Field(min_length=1)]
     customer_note: str | None = None
-    steps: list[SimpleStep | ObjectStep] = []
+    auto_confirm: bool | None = Field(
+        default=None,
+        description="confirm the return on creation; default: the merchant's autoConfirmReturns "
+        "(false leaves it PENDING)",
+    )
+    steps: list[Step] = []
 
 
 class MerchantSpec(_Model):
@@ -161,12 +240,24 @@ class FixtureFile(_Model):
     merchants: list[MerchantSpec]
 
 
-def load_fixture_paths(state: State, paths: Sequence[Path]) -> int:
-    """Load every file (a directory means its ``*.json``), all or nothing."""
-    files = [f for path in paths for f in _expand(path)]
-    scratch = State(state.clock, seed=state.seed)
+def load_fixture_paths(state: State, paths: Sequence[str | Path]) -> int:
+    """Load every file (a directory means its ``*.json``; a shipped set may be named),
+    all or nothing: every file is validated before any is applied."""
+    files = [f for path in paths for f in _expand(resolve_fixture(path))]
+    parsed: list[tuple[Path, FixtureFile]] = []
+    problems: list[Problem] = []
     for file in files:
-        _load_file(scratch, file)
+        try:
+            parsed.append((file, _read_file(file)))
+        except FixtureError as exc:
+            if not exc.problems:
+                raise
+            problems.extend(exc.problems)
+    if problems:
+        raise _invalid(problems)
+    scratch = State(state.clock, seed=state.seed)
+    for file, fixture in parsed:
+        _apply(scratch, fixture, str(file))
     state.merchants.update(scratch.merchants)
     for merchant in scratch.merchants.values():
         merchant.rebind(state.listeners)
@@ -189,7 +280,7 @@ def _expand(path: Path) -> Iterable[Path]:
     return [path]
 
 
-def _load_file(state: State, file: Path) -> None:
+def _read_file(file: Path) -> FixtureFile:
     try:
         raw = file.read_bytes()
     except OSError as exc:
@@ -197,19 +288,37 @@ def _load_file(state: State, file: Path) -> None:
     try:
         data = loads(raw)
     except JsonSyntaxError as exc:
-        raise FixtureError(f"{file}: not valid JSON: {exc}") from None
-    _apply(state, _parse(data, str(file)), str(file))
+        raise _invalid(
+            [Problem("$", "INVALID_JSON", f"not valid JSON: {exc}", str(file))]
+        ) from None
+    return _parse(data, str(file))
 
 
 def _parse(data: Any, source: str) -> FixtureFile:
     try:
         return FixtureFile.model_validate(data)
     except ValidationError as exc:
-        lines = [
-            f"{source}: {field_path(error['loc'])}: {error['msg']}"
+        problems = [
+            Problem(
+                field_path([part for part in error["loc"] if part not in (_NAMED, _OBJECT)]),
+                _problem_code(error["type"]),
+                error["msg"],
+                source,
+            )
             for error in exc.errors(include_url=False, include_input=False)
         ]
-        raise FixtureError("invalid fixture\n  " + "\n  ".join(lines)) from None
+        raise _invalid(problems) from None
+
+
+def _problem_code(error_type: str) -> str:
+    codes = {"missing": "REQUIRED", "extra_forbidden": "UNKNOWN_FIELD"}
+    if error_type in codes:
+        return codes[error_type]
+    if error_type in ("literal_error", "enum"):
+        return "INVALID_ENUM"
+    if error_type.endswith(("_type", "_parsing")):
+        return "INVALID_TYPE"
+    return error_type.upper()
 
 
 def _apply(state: State, fixture: FixtureFile, source: str) -> None:
@@ -234,22 +343,28 @@ def _located(source: str, path: str) -> Iterator[None]:
     try:
         yield
     except DomainError as exc:
-        raise FixtureError(_describe(source, path, exc)) from None
+        raise _describe(source, path, exc) from None
 
 
-def _describe(source: str, path: str, exc: DomainError) -> str:
+def _describe(source: str, path: str, exc: DomainError) -> FixtureError:
     if isinstance(exc, InvalidInput):
-        return "invalid fixture\n  " + "\n  ".join(
-            f"{source}: {path}.{p.path}: {p.message}" for p in exc.problems
+        return _invalid(
+            [Problem(f"{path}.{p.path}", p.code, p.message, source) for p in exc.problems]
         )
-    return f"invalid fixture\n  {source}: {path}: {exc.message}"
+    return _invalid([Problem(path, exc.code, exc.message, source)])
 
 
 def _drive_return(m: Merchant, spec: ReturnSpec, source: str, path: str) -> None:
-    with _located(source, path):
-        ret = returns.create_return(
-            m, spec.order_id, [_item(i) for i in spec.items], spec.customer_note
-        )
+    settings = m.settings
+    if spec.auto_confirm is not None:
+        m.settings = replace(settings, auto_confirm_returns=spec.auto_confirm)
+    try:
+        with _located(source, path):
+            ret = returns.create_return(
+                m, spec.order_id, [_item(i) for i in spec.items], spec.customer_note
+            )
+    finally:
+        m.settings = settings
     for index, step in enumerate(spec.steps):
         with _located(source, f"{path}.steps[{index}]"):
             _run_step(m, ret.return_id, step)

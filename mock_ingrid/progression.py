@@ -12,10 +12,10 @@ warehouse, a reviewer, the merchant's payment system):
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from mock_ingrid.domain import returns, settlement, warehouse
@@ -52,16 +52,26 @@ class Policy:
 MANUAL = Policy("manual")
 
 
+# The longest duration accepted: far more than any test needs, and a clock at any
+# instant of this century can still move that far.
+MAX_DURATION = timedelta(days=36_500)
+
+
 def parse_duration(text: str) -> timedelta:
-    """``90s``, ``5m``, ``2h``, ``1d``, ``1h30m``, ``250ms``."""
+    """``90s``, ``5m``, ``2h``, ``1d``, ``1h30m``, ``250ms``; at most 36500 days."""
     parts = _DURATION.findall(text)
     if not parts or "".join(n + u for n, u in parts) != text:
         raise PolicyError(f"'{text}' is not a duration such as 30s, 5m, 2h, 1d or 1h30m")
-    return timedelta(seconds=sum(float(n) * _UNITS[u] for n, u in parts))
+    seconds = sum(float(n) * _UNITS[u] for n, u in parts)
+    if seconds > MAX_DURATION.total_seconds():
+        raise PolicyError(f"'{text}' is longer than the longest duration accepted, 36500d")
+    return timedelta(seconds=seconds)
 
 
 def format_duration(delay: timedelta) -> str:
     seconds = delay.total_seconds()
+    if seconds == 0:
+        return "0s"
     for unit in ("d", "h", "m", "s"):
         size = _UNITS[unit]
         if seconds >= size and seconds % size == 0:
@@ -127,39 +137,90 @@ class Progression:
         state.listeners.append(self.on_event)
 
     def set_policy(self, kind: str, policy: Policy) -> None:
+        """Change a kind's policy; a change applies to the entities that already wait in
+        a status it moves them out of, counting its delay from now (``manual`` stops them)."""
         if kind not in KINDS:
             raise PolicyError(f"'{kind}' is not one of {', '.join(KINDS)}")
+        if self.policies[kind] == policy:
+            return
         self.policies[kind] = policy
+        for merchant in self.state.merchants.values():
+            self._reschedule(merchant, (kind,))
+
+    def schedule_existing(self, keys: Iterable[str]) -> None:
+        """Give the entities of these merchants (just imported or reset) their next step
+        under the current policies, counting from now; drop their earlier timers."""
+        for key in keys:
+            self.forget(key)
+            merchant = self.state.merchants.get(key)
+            if merchant is not None:
+                self._reschedule(merchant, KINDS)
+
+    def forget(self, merchant_key: str) -> None:
+        """Drop every pending step of one merchant's entities."""
+        self.timers.cancel_prefix(merchant_key + _SEP)
+
+    def _reschedule(self, m: Merchant, kinds: Iterable[str]) -> None:
+        now = self.state.clock.now()
+        for kind in kinds:
+            policy = self.policies[kind]
+            for entity_id, entity in _tables(m)[kind].items():
+                step = STEPS.get((kind, entity.status))
+                if step is None:
+                    continue
+                key = _key(m.key, kind, entity_id)
+                if policy.mode == "manual":
+                    self.timers.cancel(key)
+                else:
+                    self._schedule(now, policy, key, (m.key, kind, entity_id, entity.status), step)
 
     def on_event(self, event: DomainEvent) -> None:
         step = STEPS.get((event.entity, event.target))
         policy = self.policies[event.entity]
         if step is None or policy.mode == "manual":
             return
-        key = f"{event.merchant}\x1f{event.entity}\x1f{event.entity_id}"
-        self.timers.schedule(event.at + policy.delay, key, self._runner(event, step))
+        key = _key(event.merchant, event.entity, event.entity_id)
+        where = (event.merchant, event.entity, event.entity_id, event.target)
+        self._schedule(event.at, policy, key, where, step)
 
-    def _runner(self, event: DomainEvent, step: Step) -> Callable[[], None]:
+    def _schedule(
+        self, since: datetime, policy: Policy, key: str, where: _Where, step: Step
+    ) -> None:
+        try:
+            due = since + policy.delay
+        except OverflowError:  # past the year 9999: it never comes
+            self.timers.cancel(key)
+            return
+        self.timers.schedule(due, key, self._runner(where, step))
+
+    def _runner(self, where: _Where, step: Step) -> Callable[[], None]:
+        merchant_key, kind, entity_id, status = where
+
         def run() -> None:
-            merchant = self.state.merchants.get(event.merchant)
-            if merchant is None or _status(merchant, event) != event.target:
-                return  # reset, or moved on by someone else meanwhile
+            merchant = self.state.merchants.get(merchant_key)
+            if merchant is None:
+                return  # reset meanwhile
+            entity = _tables(merchant)[kind].get(entity_id)
+            if entity is None or entity.status != status:
+                return  # moved on by someone else meanwhile
             # The entity may no longer allow the step (e.g. its order changed): skip it.
             with suppress(DomainError):
-                step(merchant, event.entity_id)
+                step(merchant, entity_id)
 
         return run
 
 
-def _status(m: Merchant, event: DomainEvent) -> str | None:
-    tables: dict[str, Mapping[str, HasStatus]] = {
-        "return": m.returns,
-        "report": m.reports,
-        "refund": m.refunds,
-        "exchange": m.exchanges,
-    }
-    entity = tables[event.entity].get(event.entity_id)
-    return entity.status if entity is not None else None
+# (merchant, kind, entity id, the status it waits in)
+_Where = tuple[str, str, str, str]
+_SEP = "\x1f"
+
+
+def _key(merchant_key: str, kind: str, entity_id: str) -> str:
+    return f"{merchant_key}{_SEP}{kind}{_SEP}{entity_id}"
+
+
+def _tables(m: Merchant) -> dict[str, Mapping[str, HasStatus]]:
+    return {"return": m.returns, "report": m.reports, "refund": m.refunds, "exchange": m.exchanges}
 
 
 class HasStatus(Protocol):

@@ -75,7 +75,10 @@ class Runtime:
     # -- resets -----------------------------------------------------------------
 
     def remember_baseline(self) -> None:
+        """Keep the start state (the fixtures just loaded) for ``reset``; what the
+        progression policies move by themselves gets its next step."""
         self.baseline = export_state(self.state) if self.state.merchants else None
+        self.progression.schedule_existing(list(self.state.merchants))
 
     def reset(self) -> None:
         """Back to the state the server started with; webhook log, timers and faults cleared."""
@@ -84,11 +87,21 @@ class Runtime:
         self.webhooks.reset()
         self.diagnostics.reset()
         if self.baseline is not None:
-            import_state(self.state, self.baseline)
+            self.import_snapshot(self.baseline)
 
     def reset_merchant(self, key: str) -> None:
-        """Forget one merchant's data and id sequences; keep its settings."""
+        """Forget one merchant's data, id sequences and pending steps; keep its settings."""
         old = self.state.merchants.pop(key, None)
+        self.progression.forget(key)
         fresh = self.state.merchant(key)
         if old is not None:
             fresh.settings = old.settings
+
+    def import_snapshot(self, data: Any, replace: bool = False) -> list[str]:
+        """Load an exported state (``snapshot.import_state``, all or nothing); what the
+        progression policies move by themselves gets its next step, counted from now."""
+        keys = import_state(self.state, data, replace=replace)
+        if replace:
+            self.timers.clear()
+        self.progression.schedule_existing(keys)
+        return keys

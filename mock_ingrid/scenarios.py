@@ -1,4 +1,5 @@
-"""Named, declarative flows (``mock_ingrid/scenario_files/*.json``) run as HTTP calls.
+"""Named, declarative flows (``scenarios/*.json``, shipped as ``mock_ingrid/scenario_files/``)
+run as HTTP calls.
 
 A scenario is a list of steps. A request step sends ``request`` (method, path,
 body) as the scenario's merchant and checks ``expect`` (the status code, and a
@@ -73,11 +74,51 @@ def load_scenario(name_or_path: str | Path) -> Json:
             known = ", ".join(list_scenarios())
             raise ScenarioError(f"no scenario '{name_or_path}'; known: {known}")
         text, name = entry.read_text(encoding="utf-8"), str(name_or_path)
-    document = json.loads(text)
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ScenarioError(f"scenario '{name}' is not valid JSON: {exc}") from None
     if not isinstance(document, dict) or not isinstance(document.get("steps"), list):
         raise ScenarioError(f"scenario '{name}' has no list of steps")
+    problems = [
+        f"steps[{index}]: {problem}"
+        for index, step in enumerate(document["steps"])
+        if (problem := _step_problem(step))
+    ]
+    if problems:
+        raise ScenarioError(f"scenario '{name}' is not well formed: " + "; ".join(problems))
     document.setdefault("name", name)
     return document
+
+
+def _step_problem(step: Any) -> str | None:
+    """Why a step cannot run, or None."""
+    if not isinstance(step, dict):
+        return "a step is an object"
+    if "receiver" in step:
+        spec = step["receiver"]
+        failures = spec.get("failures", 0) if isinstance(spec, dict) else None
+        if not isinstance(failures, int) or isinstance(failures, bool) or failures < 0:
+            return "receiver: {'failures': N} with N a whole number >= 0"
+        return None
+    request = step.get("request")
+    if not isinstance(request, dict):
+        return "a step has a 'request' (method, path, body) or a 'receiver'"
+    for key in ("method", "path"):
+        if not isinstance(request.get(key), str) or not request[key]:
+            return f"request.{key}: a non-empty string is required"
+    if not isinstance(step.get("expect", {}), dict):
+        return "expect: an object (status, body)"
+    hooks = step.get("webhooks", [])
+    if not isinstance(hooks, list) or not all(
+        isinstance(h, dict) and isinstance(h.get("type"), str) for h in hooks
+    ):
+        return "webhooks: a list of objects with a 'type'"
+    return None
+
+
+def _label(step: Json) -> str:
+    return str(step.get("id") or step.get("name") or "")
 
 
 # -- references and expectations ---------------------------------------------------------
@@ -114,6 +155,16 @@ def resolve(value: Any, results: Json) -> Any:
 def _short(value: Any, limit: int = 300) -> str:
     text = json.dumps(value, default=str)
     return text if len(text) <= limit else text[:limit] + "..."
+
+
+def _body(answer: httpx.Response) -> Any:
+    """The answer's JSON, or its text when it is not JSON (so a failure can quote it)."""
+    if not answer.content:
+        return None
+    try:
+        return answer.json()
+    except ValueError:
+        return answer.text
 
 
 def mismatch(expected: Any, actual: Any, where: str = "body") -> str | None:
@@ -194,12 +245,13 @@ class _Run:
     old_events: set[str] = field(default_factory=set)
 
     def fail(self, number: int, step: Json, what: str) -> ScenarioFailed:
-        label = step.get("id") or step.get("name") or "step"
+        label = f" ({_label(step)})" if _label(step) else ""
         return ScenarioFailed(
-            f"scenario '{self.scenario['name']}' failed at step {number} ({label}): {what}"
+            f"scenario '{self.scenario['name']}' failed at step {number}{label}: {what}"
         )
 
     def events(self, **params: str) -> list[Json]:
+        """The merchant's events this run has not seen before it started."""
         answer = self.http.get(
             "/_mock/webhooks/events", params={"merchant": self.merchant, **params}
         )
@@ -220,16 +272,25 @@ class _Run:
                 self.http.delete(f"/_mock/webhooks/subscriptions/{old['subscriptionId']}")
 
     def run_step(self, number: int, step: Json) -> None:
+        try:
+            self._run_step(number, step)
+        except ScenarioError as exc:  # a reference to an earlier answer that is not there
+            label = f" ({_label(step)})" if _label(step) else ""
+            raise ScenarioError(
+                f"scenario '{self.scenario['name']}', step {number}{label}: {exc}"
+            ) from None
+
+    def _run_step(self, number: int, step: Json) -> None:
         if "receiver" in step:
             spec = step["receiver"]
             url = self.stack.enter_context(_Receiver(int(spec.get("failures", 0))).serving())
             self.results[step.get("id", f"step{number}")] = {"url": url}
-            self.say(f"  ok  {number:>2} {step.get('id', 'receiver')}: receiver at {url}")
+            self.say(f"  ok  {number:>2} {_label(step) or 'receiver'}: receiver at {url}")
             return
         request = resolve(step["request"], self.results)
         method, path = request["method"].upper(), request["path"]
         answer = self.http.request(method, path, json=request.get("body"))
-        body = answer.json() if answer.content else None
+        body = _body(answer)
         expect = resolve(step.get("expect", {}), self.results)
         wanted = expect.get("status")
         if wanted is None and not answer.is_success:
@@ -248,7 +309,7 @@ class _Run:
         if "id" in step:
             self.results[step["id"]] = body
         self.say(
-            f"  ok  {number:>2} {step.get('id', '-')}: {method} {path} -> {answer.status_code}"
+            f"  ok  {number:>2} {_label(step) or '-'}: {method} {path} -> {answer.status_code}"
         )
         for hook in resolve(step.get("webhooks", []), self.results):
             self.check_webhook(number, step, hook)
@@ -289,11 +350,21 @@ def run_scenario(
     headers = {"x-api-key": merchant}
     if admin_token:
         headers["x-mock-admin-token"] = admin_token
-    printer(f"scenario {scenario['name']}: {scenario.get('description', '')}")
+    description = scenario.get("description")
+    printer(f"scenario {scenario['name']}" + (f": {description}" if description else ""))
     with ExitStack() as stack, httpx.Client(base_url=base_url, headers=headers, timeout=60) as http:
         run = _Run(scenario, http, merchant, printer, stack)
-        run.start()
-        for number, step in enumerate(scenario["steps"], start=1):
-            run.run_step(number, step)
+        try:
+            run.start()
+        except (httpx.HTTPError, ValueError, KeyError) as exc:
+            raise ScenarioError(
+                f"cannot use {base_url} as a mock-ingrid server (its /_mock routes): "
+                f"{type(exc).__name__}: {exc}"
+            ) from None
+        try:
+            for number, step in enumerate(scenario["steps"], start=1):
+                run.run_step(number, step)
+        except httpx.HTTPError as exc:
+            raise ScenarioError(f"cannot talk to {base_url}: {exc}") from None
     printer(f"scenario {scenario['name']}: passed ({len(scenario['steps'])} steps)")
     return run.results

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from mock_ingrid.api.jsonio import JsonSyntaxError, dumps, loads
 from mock_ingrid.runtime import Runtime
-from mock_ingrid.snapshot import SnapshotError, export_state, import_state
+from mock_ingrid.snapshot import SnapshotError, export_state
 
 
 class StateFileError(Exception):
@@ -20,7 +20,7 @@ def load_state_file(runtime: Runtime) -> bool:
     if path is None or not path.exists():
         return False
     try:
-        import_state(runtime.state, loads(path.read_bytes()))
+        runtime.import_snapshot(loads(path.read_bytes()))
     except (OSError, JsonSyntaxError, SnapshotError) as exc:
         raise StateFileError(f"{path}: {exc}") from None
     return True

@@ -208,10 +208,15 @@ def _duration(by: float | str) -> str:
     return f"{int(by * 1000)}ms" if by != int(by) else f"{int(by)}s"
 
 
-def _fixture_document(source: FixtureSource) -> Any:
-    if isinstance(source, Mapping):
-        return dict(source)
-    return json.loads(Path(source).read_text(encoding="utf-8"))
+def _fixture_files(source: str | Path) -> list[Path]:
+    """A fixture file, a folder's ``*.json``, or a shipped set by name (``demo-shop``)."""
+    from mock_ingrid.fixtures import FixtureError, resolve_fixture
+
+    try:
+        path = resolve_fixture(source)
+    except FixtureError as exc:
+        raise MockIngridError(str(exc)) from None
+    return sorted(path.glob("*.json")) if path.is_dir() else [path]
 
 
 class MockIngrid:
@@ -391,9 +396,21 @@ class MockIngrid:
         return self.webhooks.secret
 
     def load_fixture(self, source: FixtureSource) -> list[str]:
-        """Load a fixture file (a path) or document (a dict); returns its merchants."""
-        loaded: Json = self.control("POST", "/fixtures", _fixture_document(source))
-        return list(loaded["merchants"])
+        """Load a fixture document (a dict), file, folder (its files in order) or shipped
+        set (``"demo-shop"``) through ``POST /_mock/fixtures``; returns the merchants.
+        A bad fixture raises :class:`MockIngridError` naming the file and every bad field."""
+        if isinstance(source, Mapping):
+            loaded: Json = self.control("POST", "/fixtures", dict(source))
+            return list(loaded["merchants"])
+        merchants: list[str] = []
+        for file in _fixture_files(source):
+            try:
+                document = json.loads(file.read_text(encoding="utf-8"))
+                loaded = self.control("POST", "/fixtures", document)
+            except (OSError, ValueError, MockIngridError) as exc:
+                raise MockIngridError(f"{file}: {exc}") from None
+            merchants += [key for key in loaded["merchants"] if key not in merchants]
+        return merchants
 
     def advance_return(self, return_id: str, status: str) -> Json:
         """Drive a return of this merchant to ``status`` along the lifecycle."""

@@ -45,6 +45,11 @@ class Timers:
         if entry is not None:
             entry.cancelled = True
 
+    def cancel_prefix(self, prefix: str) -> None:
+        """Cancel every entry whose key starts with ``prefix``."""
+        for key in [key for key in self._by_key if key.startswith(prefix)]:
+            self.cancel(key)
+
     def next_due(self) -> datetime | None:
         while self._heap and self._heap[0].cancelled:
             heapq.heappop(self._heap)

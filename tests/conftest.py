@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -12,6 +15,7 @@ from starlette.testclient import TestClient
 from mock_ingrid.app import create_app
 from mock_ingrid.runtime import Runtime
 from mock_ingrid.settings import Settings
+from tests.exercised import EXERCISED, record_moves, record_response
 from tests.oracle import ORACLES
 
 FROZEN_AT = datetime(2026, 1, 16, 9, 0, tzinfo=UTC)
@@ -20,6 +24,7 @@ API_KEY = "test-key"
 
 def _check_against_spec(response: httpx.Response) -> None:
     response.read()
+    record_response(response.request.method, response.request.url.path, response.status_code)
     ORACLES.validate(
         response.request.method,
         response.request.url.path,
@@ -54,3 +59,59 @@ def client(settings: Settings) -> Iterator[TestClient]:
 def runtime(client: TestClient) -> Runtime:
     runtime: Runtime = client.app_state  # type: ignore[attr-defined]
     return runtime
+
+
+# -- what the suite exercised (tests/exercised.py) ------------------------------------
+
+record_moves()
+MISSING_KEY = pytest.StashKey[list[str]]()
+
+
+def _is_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+def _runs_everything(config: pytest.Config) -> bool:
+    """The whole suite: no selection by path, keyword, marker or last failures."""
+    tests = Path(__file__).parent.resolve()
+    return (
+        all(Path(arg).resolve() == tests for arg in config.args)
+        and not config.option.keyword
+        and not config.option.markexpr
+        and not config.getoption("lf", False)
+        and not config.getoption("deselect", None)
+    )
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    data = getattr(node, "workeroutput", {}).get("exercised")
+    if data:
+        EXERCISED.merge(json.loads(data))
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if _is_worker(session.config):
+        session.config.workeroutput["exercised"] = json.dumps(EXERCISED.to_json())  # type: ignore[attr-defined]
+        return
+    if not _runs_everything(session.config) or session.testsfailed or session.shouldstop:
+        return
+    missing = EXERCISED.missing()
+    session.config.stash[MISSING_KEY] = missing
+    if missing:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    if _is_worker(config) or not (EXERCISED.statuses or EXERCISED.transitions):
+        return
+    terminalreporter.section("exercised: operations, status codes, transitions, webhooks")
+    for line in EXERCISED.report():
+        terminalreporter.write_line(line)
+    missing = config.stash.get(MISSING_KEY, [])
+    if missing:
+        terminalreporter.write_line(
+            f"FAILED: the whole suite never exercised {len(missing)} declared item(s):", red=True
+        )
+        for line in missing:
+            terminalreporter.write_line(f"  {line}", red=True)

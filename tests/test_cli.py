@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from mock_ingrid.settings import Settings
 from tests.server import free_port, run_cli, running_server
 
 pytestmark = pytest.mark.slow
@@ -88,3 +89,68 @@ def test_a_fixture_that_breaks_a_rule_names_the_step(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert f"{bad_file}: merchants[0].returns[0].steps[0]" in result.stderr
     assert "cannot scan in transit return" in result.stderr
+
+
+def test_every_serve_option_comes_from_a_flag_or_its_variable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from mock_ingrid.cli import build_parser, settings_from
+
+    def settings(*argv: str) -> Settings:
+        return settings_from(build_parser().parse_args(["serve", *argv]))
+
+    for name in ("HOST", "PORT", "API_KEYS", "FIXTURES", "SEED", "LOG_LEVEL"):
+        monkeypatch.delenv(f"MOCK_INGRID_{name}", raising=False)
+    default = settings()
+    assert (default.host, default.port, default.api_keys, default.seed) == (
+        "127.0.0.1",
+        8080,
+        frozenset(),
+        0,
+    )
+    flags = settings(
+        *("--host", "::1", "--port", "9001", "--api-key", "a", "--api-key", "b"),
+        *("--fixtures", "fixtures/demo-shop.json", "--seed", "42"),
+    )
+    assert (flags.host, flags.port, flags.api_keys, flags.seed) == (
+        "::1",
+        9001,
+        frozenset({"a", "b"}),
+        42,
+    )
+    assert flags.fixtures == (Path("fixtures/demo-shop.json"),)
+    monkeypatch.setenv("MOCK_INGRID_HOST", "0.0.0.0")
+    monkeypatch.setenv("MOCK_INGRID_PORT", "9002")
+    monkeypatch.setenv("MOCK_INGRID_API_KEYS", "x, y")
+    monkeypatch.setenv("MOCK_INGRID_FIXTURES", "fixtures/demo-shop.json")
+    monkeypatch.setenv("MOCK_INGRID_SEED", "7")
+    monkeypatch.setenv("MOCK_INGRID_LOG_LEVEL", "info")
+    env = settings()
+    assert (env.host, env.port, env.api_keys, env.seed, env.log_level) == (
+        "0.0.0.0",
+        9002,
+        frozenset({"x", "y"}),
+        7,
+        "info",
+    )
+    assert env.fixtures == (Path("fixtures/demo-shop.json"),)
+    # A flag wins over its variable.
+    assert settings("--port", "9003", "--seed", "1").port == 9003
+    assert settings("--api-key", "only").api_keys == frozenset({"only"})
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"MOCK_INGRID_PORT": "http"}, "MOCK_INGRID_PORT: 'http' is not an integer"),
+        ({"MOCK_INGRID_SEED": "-1"}, "MOCK_INGRID_SEED: -1 is out of range"),
+        ({"MOCK_INGRID_MAX_BODY_BYTES": "0"}, "MOCK_INGRID_MAX_BODY_BYTES: 0 is out of range"),
+        ({"MOCK_INGRID_LOG_LEVEL": "loud"}, "MOCK_INGRID_LOG_LEVEL: 'loud' is not one of"),
+        ({"MOCK_INGRID_FREEZE_TIME": "soon"}, "MOCK_INGRID_FREEZE_TIME: 'soon' is not an ISO"),
+    ],
+)
+def test_a_bad_variable_is_named_in_the_message(env: dict[str, str], message: str) -> None:
+    result = run_cli("serve", env=env)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -84,9 +85,8 @@ def readme_code(name: str, language: str) -> str:
 
 
 def test_the_pytest_plugin_example_passes(tmp_path: Path) -> None:
-    demo = str(ROOT / "fixtures" / "demo-shop.json")
-    code = readme_code("pytest-plugin", "python").replace('"fixtures/demo-shop.json"', repr(demo))
-    (tmp_path / "test_example.py").write_text(code)
+    # as it stands, in a folder with nothing else in it: the demo shop is loaded by name
+    (tmp_path / "test_example.py").write_text(readme_code("pytest-plugin", "python"))
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_example.py"],
         cwd=tmp_path,
@@ -108,6 +108,40 @@ def test_the_scenario_commands_run(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     assert "scenario happy-refund: passed" in result.stdout
     assert "scenario cancellation: passed" in result.stdout
+
+
+def test_the_fixtures_example_runs_against_a_real_server(tmp_path: Path) -> None:
+    command = shlex.split(readme_block("fixtures-serve"))
+    assert command[:2] == ["mock-ingrid", "serve"]
+    with running_server(command[2:], cwd=tmp_path) as base:  # the sets are found by name
+        script = readme_block("fixtures").replace("http://127.0.0.1:8080", base)
+        result = subprocess.run(
+            ["bash", "-e", "-c", script], capture_output=True, text=True, timeout=60
+        )
+        assert result.returncode == 0, result.stderr
+        pending, loaded, refused = json_documents(result.stdout)
+        refund = httpx.get(f"{base}/refund-transactions/1", headers={"x-api-key": "refund-key"})
+    assert pending["status"] == "PENDING"
+    assert loaded == {"merchants": ["mugs"]}
+    assert refused["code"] == "INVALID_FIXTURE"
+    assert [e["path"] for e in refused["errors"]] == ["merchants[0].products[0].title"]
+    assert refund.json()["status"] == "AWAITING_EXTERNAL_REFUND"
+
+
+def test_the_scenario_transcript_is_what_a_run_prints() -> None:
+    shown = readme_code("scenario-transcript", "text").splitlines()
+    result = subprocess.run(
+        [sys.executable, "-m", "mock_ingrid", "scenario", "run", "cancellation"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    printed = result.stdout.splitlines()
+    assert [line for line in shown if line.strip() != "..."] == [
+        line for line in printed if line in shown
+    ]
 
 
 def test_the_scenario_file_example_runs(tmp_path: Path) -> None:

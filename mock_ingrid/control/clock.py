@@ -148,9 +148,11 @@ async def get_progression(request: Request) -> Response:
 
 
 async def set_progression(request: Request) -> Response:
-    """Change the policy of the kinds given; the others keep theirs."""
+    """Change the policy of the kinds given; the others keep theirs. A change applies
+    to the entities already waiting, counted from now."""
     body = await read_control_body(request, ProgressionBody)
     runtime = runtime_of(request)
     for kind, policy in body.given().items():
         runtime.progression.set_policy(kind, policy)
+    runtime.run_due()  # what "immediate" now moves, before the answer
     return json_response(progression_json(runtime))

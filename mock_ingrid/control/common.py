@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Collection
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 from starlette.requests import Request
@@ -28,6 +28,9 @@ def control_endpoint(handler: Handler) -> Handler:
             return await handler(request)
         except DomainError as error:
             return ERRORS.domain_error(request, error)
+        finally:
+            # As after an API call: "immediate" progression steps run once this is done.
+            runtime_of(request).run_due()
 
     endpoint.__name__ = handler.__name__
     endpoint.__doc__ = handler.__doc__
@@ -36,7 +39,10 @@ def control_endpoint(handler: Handler) -> Handler:
 
 def acting_merchant(request: Request) -> Merchant:
     """The merchant a control call acts for: its ``x-api-key`` header, as in the API,
-    or a ``merchant`` query parameter."""
+    or a ``merchant`` query parameter.
+
+    A merchant that does not exist yet is not created (a GET changes nothing, a failed
+    call neither): it has no entity, so the call gets the API's 404 for the entity."""
     keys = request.query_params.getlist("merchant") or request.headers.getlist("x-api-key")
     if len(keys) != 1 or not keys[0].strip():
         raise ApiError(
@@ -45,7 +51,56 @@ def acting_merchant(request: Request) -> Merchant:
             "name the merchant once: an x-api-key header or a merchant query parameter",
             [Problem("merchant", "REQUIRED", "the merchant's API key", location="query")],
         )
-    return runtime_of(request).state.merchant(keys[0].strip())
+    key = keys[0].strip()
+    runtime = runtime_of(request)
+    allowed = runtime.settings.api_keys
+    if allowed and key not in allowed:
+        raise ApiError(
+            400,
+            "UNKNOWN_MERCHANT",
+            "merchant: this server accepts only the API keys given with --api-key",
+            [Problem("merchant", "UNKNOWN_MERCHANT", "not an accepted API key", location="query")],
+        )
+    found = runtime.state.merchants.get(key)
+    return found if found is not None else Merchant(key, runtime.state.clock)
+
+
+# A snapshot or a fixture document may be much larger than an API call: an export of
+# 10,000 objects is a few MiB, and it must import back.
+DOCUMENT_BODY_LIMIT = 256 * 1024 * 1024
+
+
+async def read_document(request: Request) -> Any:
+    """The JSON body of ``PUT``/``POST /_mock/state`` and ``POST /_mock/fixtures``: up
+    to ``DOCUMENT_BODY_LIMIT`` bytes (or ``--max-body-bytes`` when that is larger)."""
+    media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if media and media != JSON_TYPE and not media.endswith("+json"):
+        raise ApiError(
+            415, "UNSUPPORTED_MEDIA_TYPE", f"send Content-Type: {JSON_TYPE}, not '{media}'"
+        )
+    limit = max(runtime_of(request).settings.max_body_bytes, DOCUMENT_BODY_LIMIT)
+    too_large = ApiError(413, "PAYLOAD_TOO_LARGE", f"the request body is larger than {limit} bytes")
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise too_large
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise too_large
+        chunks.append(chunk)
+    raw = b"".join(chunks)
+    if not raw.strip():
+        raise ApiError(
+            400, "MALFORMED_JSON", "the request body is empty; a JSON object is expected"
+        )
+    try:
+        return loads(raw)
+    except JsonSyntaxError as exc:
+        raise ApiError(
+            400, "MALFORMED_JSON", f"the request body is not valid JSON: {exc}"
+        ) from None
 
 
 async def read_control_body(

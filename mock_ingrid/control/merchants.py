@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Annotated, Any
 
 from pydantic import Field
 from starlette.requests import Request
 from starlette.responses import Response
 
-from mock_ingrid.api.endpoint import json_response, read_json, runtime_of, validate_model
+from mock_ingrid.api.endpoint import json_response, runtime_of, validate_model
 from mock_ingrid.api.errors import ApiError
 from mock_ingrid.api.types import WIRE_CONFIG
-from mock_ingrid.control.common import read_control_body
+from mock_ingrid.control.common import read_control_body, read_document
 from mock_ingrid.domain.errors import Problem
 from mock_ingrid.domain.merchant import Merchant
 from mock_ingrid.domain.model import Deductions, MerchantSettings
 from mock_ingrid.fixtures import FixtureError, SettingsSpec, _Model, load_fixture_data
-from mock_ingrid.snapshot import SnapshotError, export_state, import_state
+from mock_ingrid.snapshot import SnapshotError, export_state
 
 Json = dict[str, Any]
 
@@ -154,21 +155,26 @@ async def merge_snapshot(request: Request) -> Response:
 
 
 async def _import(request: Request, replace: bool) -> Response:
-    data = await read_json(request)
+    data = await read_document(request)
     runtime = runtime_of(request)
     try:
-        keys = import_state(runtime.state, data, replace=replace)
+        keys = runtime.import_snapshot(data, replace=replace)
     except SnapshotError as exc:
-        raise ApiError(400, "INVALID_SNAPSHOT", str(exc)) from None
+        problem = Problem(exc.path, exc.code, exc.message, location="body")
+        raise ApiError(400, "INVALID_SNAPSHOT", str(exc), [problem]) from None
+    runtime.run_due()
     return json_response({"merchants": keys})
 
 
 async def load_fixture(request: Request) -> Response:
     """Load a fixture document (the format of ``fixtures/``): all or nothing, no webhooks."""
-    data = await read_json(request)
+    data = await read_document(request)
     runtime = runtime_of(request)
     try:
         keys = load_fixture_data(runtime.state, data, "request body")
     except FixtureError as exc:
-        raise ApiError(400, "INVALID_FIXTURE", str(exc)) from None
+        problems = [dataclasses.replace(p, location="body") for p in exc.problems]
+        raise ApiError(400, "INVALID_FIXTURE", str(exc), problems) from None
+    runtime.progression.schedule_existing(keys)
+    runtime.run_due()
     return json_response({"merchants": keys})

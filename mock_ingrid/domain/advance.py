@@ -99,7 +99,7 @@ def advance_return(m: Merchant, return_id: str, target: str) -> Return:
             "return",
             return_id,
             ret.status,
-            f"advance to {target}",
+            "advance",
             reachable,
             detail=f"no path leads from {ret.status} to {target}; reachable: "
             + (", ".join(reachable) or "nothing (it is final)"),

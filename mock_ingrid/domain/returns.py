@@ -216,7 +216,7 @@ def _check_items(m: Merchant, order: Order, items: list[ReturnItemInput]) -> Non
                 f"{path}.quantity",
                 "QUANTITY_NOT_RETURNABLE",
                 f"line item '{item.order_line_item_id}' has {left} "
-                f"returnable unit(s) ({shipped} shipped, the rest on open returns); "
+                f"returnable unit(s) ({shipped} shipped, the rest on returns not cancelled); "
                 f"{requested[item.order_line_item_id]} requested",
             )
         _check_exchange(m, item, path, problems)
@@ -231,7 +231,7 @@ def _check_exchange(
         return
     if not product_id or not variant_id:
         problems.add(
-            f"{path}.exchange",
+            f"{path}.exchangeTo",
             "INCOMPLETE_EXCHANGE",
             "an exchange needs both a product and a variant",
         )
@@ -239,7 +239,7 @@ def _check_exchange(
     product = m.products.get(product_id)
     if product is None or variant_id not in product.variants:
         problems.add(
-            f"{path}.exchange.variantId",
+            f"{path}.exchangeTo.variantId",
             "UNKNOWN_VARIANT",
             f"no variant '{variant_id}' of product '{product_id}' to exchange to",
         )

@@ -163,7 +163,8 @@ def _create_refund(m: Merchant, ret: Return, order: Order, units: dict[str, int]
 
 
 def _fully_returned(m: Merchant, order: Order, current: Return) -> bool:
-    """Whether, with ``current`` settled, every ordered unit has come back."""
+    """Whether, with ``current`` settled, every ordered unit has come back for a refund
+    (an exchanged unit has not: the customer keeps a replacement)."""
     units: Counter[str] = Counter()
     for ret in m.returns_of_order(order.order_id):
         settled = ret is current or ret.status in (
@@ -172,7 +173,8 @@ def _fully_returned(m: Merchant, order: Order, current: Return) -> bool:
         )
         if settled:
             for item in ret.items:
-                units[item.order_line_item_id] += settled_units(item)
+                if item.exchange is None:
+                    units[item.order_line_item_id] += settled_units(item)
     return all(units[line_id] >= line.quantity for line_id, line in order.line_items.items())
 
 

@@ -155,7 +155,7 @@ def _check_reportable(m: Merchant, ret: Return) -> None:
     else:
         detail = f"a report is accepted only before inspection, and it is {ret.status}"
     raise InvalidTransition(
-        "return", ret.return_id, ret.status, "report_inspection", [], detail=detail
+        "return", ret.return_id, ret.status, "accept_a_warehouse_report_for", [], detail=detail
     )
 
 

@@ -28,7 +28,7 @@ import httpx
 
 from mock_ingrid import __version__
 from mock_ingrid.clock import Clock
-from mock_ingrid.webhooks.outbox import Attempt, Delivery, Outbox
+from mock_ingrid.webhooks.outbox import Attempt, Delivery, DeliveryStatus, Outbox
 from mock_ingrid.webhooks.signing import ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
 
 log = logging.getLogger("mock_ingrid.webhooks")
@@ -118,14 +118,22 @@ class Dispatcher:
         self._task = self._session = self._loop = self._wakeup = None
 
     async def _drain(self, grace: float) -> None:
-        """Let attempts out finish and what is due now go, for at most ``grace`` seconds."""
+        """Let attempts out finish, and what falls due meanwhile go (a sandbox retry a
+        second away, say), for at most ``grace`` seconds."""
         deadline = time.monotonic() + grace
-        while self._busy() and time.monotonic() < deadline:
+        while (left := deadline - time.monotonic()) > 0 and self._busy(left):
             await asyncio.sleep(0.02)  # a bounded shutdown polls; the loop task keeps sending
 
-    def _busy(self) -> bool:
-        in_flight = self._session is not None and bool(self._session.tasks)
-        return in_flight or self.outbox.due_now(self.clock.now())
+    def _busy(self, horizon: float) -> bool:
+        """An attempt is out, or one falls due within ``horizon`` seconds (on a frozen
+        clock only what is due now: nothing else comes due by itself)."""
+        if self._session is not None and self._session.tasks:
+            return True
+        due = self.outbox.next_due()
+        if due is None or self.outbox.paused:
+            return False
+        ahead = timedelta(0) if getattr(self.clock, "frozen", False) else timedelta(seconds=horizon)
+        return due <= self.clock.now() + ahead
 
     def wake(self) -> None:
         """New work: safe to call from any thread (the domain may run outside the loop)."""
@@ -160,7 +168,7 @@ class Dispatcher:
         and return once those attempts are recorded. Works without ``start()``."""
         async with self.session() as session:
             taken = self.outbox.take_due(self.clock.now() if now is None else now, force)
-            tasks = self.launch(session, taken)
+            tasks = self.launch(session, taken, force)
             if tasks:
                 await asyncio.wait(tasks)
             return len(taken)
@@ -170,7 +178,7 @@ class Dispatcher:
         attempt out, including those started before. Returns how many were started."""
         async with self.session() as session:
             taken = self.outbox.take_due(self.clock.now(), force=True)
-            self.launch(session, taken)
+            self.launch(session, taken, force=True)
             if session.tasks:
                 await asyncio.wait(set(session.tasks), timeout=timeout)
             return len(taken)
@@ -188,20 +196,29 @@ class Dispatcher:
         finally:
             await self._close(session)
 
-    def launch(self, session: _Session, deliveries: list[Delivery]) -> list[asyncio.Task[None]]:
+    def launch(
+        self, session: _Session, deliveries: list[Delivery], force: bool = False
+    ) -> list[asyncio.Task[None]]:
+        """An attempt task per delivery; ``force`` (a flush) sends even while paused."""
         tasks = []
         for delivery in deliveries:
-            task = asyncio.create_task(self._attempt(session, delivery))
+            task = asyncio.create_task(self._attempt(session, delivery, force))
             session.tasks.add(task)
             task.add_done_callback(session.tasks.discard)
             tasks.append(task)
         return tasks
 
-    async def _attempt(self, session: _Session, delivery: Delivery) -> None:
+    async def _attempt(self, session: _Session, delivery: Delivery, force: bool) -> None:
         finished = False
         try:
             # The origin's slot first: waiting for it must not hold a global one.
             async with session.origin_slots(delivery.url), session.slots:
+                # A slot can take a while (a hanging receiver holds its origin's):
+                # meanwhile a 410 or a delete may have cancelled this, or a pause come.
+                if delivery.status != DeliveryStatus.PENDING:
+                    return
+                if self.outbox.paused and not force:
+                    return  # released below: due again once resumed
                 attempt, retry_after = await self._post(session.client, delivery)
             self.outbox.finish(delivery, attempt, retry_after, self.clock.now())
             finished = True
@@ -210,7 +227,7 @@ class Dispatcher:
             # A retry may now be due sooner than the loop planned to look.
             self.wake()
         finally:
-            if not finished:  # cancelled at shutdown: leave it due, not lost
+            if not finished:  # not sent, or cancelled at shutdown: leave it due, not lost
                 self.outbox.release(delivery)
 
     async def _post(
@@ -229,6 +246,7 @@ class Dispatcher:
         error: str | None = None
         preview = b""
         retry_after: timedelta | None = None
+        at = self.clock.now()  # when it was sent; ``latency_ms`` says how long it took
         started = time.perf_counter()
         try:
             async with asyncio.timeout(self.timeout):
@@ -249,7 +267,7 @@ class Dispatcher:
         latency = (time.perf_counter() - started) * 1000
         attempt = Attempt(
             number=len(delivery.attempts) + 1,
-            at=self.clock.now(),
+            at=at,
             timestamp=timestamp,
             url=delivery.url,
             status_code=status,

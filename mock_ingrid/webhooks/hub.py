@@ -127,6 +127,6 @@ class Webhooks:
     def _gone(self, delivery: Delivery) -> None:
         """A receiver answered 410 Gone: stop sending to that subscription."""
         subscription = self.subscriptions.get(delivery.subscription_id)
-        if subscription is not None:
+        if subscription is not None and subscription.enabled:  # the first 410 says why
             subscription.disable(f"the receiver answered 410 Gone to {delivery.delivery_id}")
         self.outbox.cancel_subscription(delivery.subscription_id, "the subscription is disabled")

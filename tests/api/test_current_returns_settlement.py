@@ -119,6 +119,31 @@ def test_report_errors(client: TestClient) -> None:
         },
     )
     assert twice.status_code == 400 and "already inspected" in twice.json()["message"]
+    assert twice.json()["message"].startswith(
+        f"cannot accept a warehouse report for return '{created['returnId']}'"
+    )
+    assert twice.json()["details"]["status"] == "REFUND_PENDING"
+
+
+def test_a_report_for_a_cancelled_return_is_refused_and_changes_nothing(
+    client: TestClient,
+) -> None:
+    seed_reference(client)
+    created = create_return(client)
+    ok(client.post(f"/returns/{created['returnId']}/cancel"))
+    refused = client.post(
+        "/warehouse-reports",
+        json={
+            "returnId": created["returnId"],
+            "items": [{"sku": "TS-M-BLK", "quantity": 1, "action": "APPROVED"}],
+        },
+    )
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "INVALID_STATUS"
+    assert refused.json()["details"]["status"] == "CANCELLED"
+    assert "it is CANCELLED" in refused.json()["message"]
+    assert ok(client.get(f"/returns/{created['returnId']}"))["status"] == "CANCELLED"
+    assert ok(client.get("/refund-transactions"))["data"] == []
 
 
 def test_manual_review_holds_the_refund(client: TestClient, runtime: Runtime) -> None:

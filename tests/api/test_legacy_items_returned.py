@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
 
+from mock_ingrid.domain import returns
 from mock_ingrid.runtime import Runtime
 from tests.api.legacy_seed import (
+    ORDER,
     ORDER_ID,
     SKIRT_LINE,
     TEE_LINE,
@@ -50,6 +53,29 @@ def refused(response: Any, status: int = 400) -> dict[str, Any]:
 
 def problems(body: dict[str, Any]) -> list[tuple[str, str]]:
     return [(e["field"], e["code"]) for e in body["errors"]]
+
+
+# A second order line of the t-shirt's variant (sold again at another price).
+TEE_AGAIN_LINE = "3393730"
+
+
+@pytest.fixture
+def tee_on_two_lines(client: TestClient) -> TestClient:
+    """Return 1: both t-shirts of TEE_LINE (27.5 each) and the one of TEE_AGAIN_LINE (20):
+    three units of one sku over two items."""
+    lines = copy.deepcopy(ORDER["lineItems"])
+    lines.append(
+        {**lines[1], "lineItemId": TEE_AGAIN_LINE, "discountedUnitPrice": 20, "quantity": 1}
+    )
+    shipments = copy.deepcopy(ORDER["shipments"])
+    shipments[0]["lineItems"].append({"orderLineItemId": TEE_AGAIN_LINE, "quantity": 1})
+    seed(client, lineItems=lines, shipments=shipments, totalAmount=164.9)
+    items = [
+        {"orderLineItemId": TEE_LINE, "quantity": 2},
+        {"orderLineItemId": TEE_AGAIN_LINE, "quantity": 1},
+    ]
+    create_return(client, items=items)
+    return client
 
 
 def current_return(client: TestClient, return_id: str = "1") -> dict[str, Any]:
@@ -110,6 +136,82 @@ def test_one_sku_can_be_part_approved_and_part_denied(tee_return: TestClient) ->
 def test_fewer_units_than_returned_leave_the_rest_not_received(tee_return: TestClient) -> None:
     ok(report_legacy(tee_return, 1, [{"sku": TEE, "quantity": 1, "approved": True}]))
     assert current_return(tee_return)["items"][0]["status"] == "PARTIALLY_APPROVED"
+
+
+def test_units_of_a_sku_on_several_items_are_shared_out_in_the_returns_order(
+    tee_on_two_lines: TestClient, runtime: Runtime
+) -> None:
+    # The legacy body names units by sku only: three t-shirts came back.
+    ok(report_legacy(tee_on_two_lines, 1, [{"sku": TEE, "quantity": 3, "approved": True}]))
+    ret = current_return(tee_on_two_lines)
+    assert [(i["orderLineItemId"], i["status"]) for i in ret["items"]] == [
+        (TEE_LINE, "APPROVED"),
+        (TEE_AGAIN_LINE, "APPROVED"),
+    ]
+    refunds = ok(tee_on_two_lines.get("/refund-transactions"))["data"]
+    assert [r["lineItems"] for r in refunds] == [
+        [
+            {"orderLineItemId": TEE_LINE, "quantity": 2, "amount": 55},
+            {"orderLineItemId": TEE_AGAIN_LINE, "quantity": 1, "amount": 20},
+        ]
+    ]
+    report = runtime.state.merchant(API_KEY).reports["1"]
+    assert [(i.order_line_item_id, i.sku, i.quantity) for i in report.items] == [
+        (TEE_LINE, TEE, 2),
+        (TEE_AGAIN_LINE, TEE, 1),
+    ]
+
+
+def test_entries_of_one_sku_fill_its_items_one_after_the_other(
+    tee_on_two_lines: TestClient,
+) -> None:
+    items = [
+        {"sku": TEE, "quantity": 1, "approved": True},
+        {"sku": TEE, "quantity": 2, "approved": False, "comment": "Stained"},
+    ]
+    ok(report_legacy(tee_on_two_lines, 1, items))
+    ret = current_return(tee_on_two_lines)
+    assert [i["status"] for i in ret["items"]] == ["PARTIALLY_APPROVED", "DENIED"]
+
+
+def test_units_go_to_the_items_of_the_sku_still_expected(
+    tee_on_two_lines: TestClient, runtime: Runtime
+) -> None:
+    # The customer keeps the two t-shirts of TEE_LINE: the one unit that comes back
+    # is TEE_AGAIN_LINE's, though both lines carry the sku.
+    returns.mark_no_return_needed(runtime.state.merchant(API_KEY), "1", ["1"])
+    ok(report_legacy(tee_on_two_lines, 1, [{"sku": TEE, "quantity": 1, "approved": True}]))
+    ret = current_return(tee_on_two_lines)
+    assert [i["status"] for i in ret["items"]] == ["NO_RETURN_NEEDED", "APPROVED"]
+
+
+@pytest.mark.parametrize(
+    ("items", "field", "reported"),
+    [
+        ([{"sku": TEE, "quantity": 4, "approved": True}], "items[0].quantity", 4),
+        (
+            [
+                # On the order, not on this return: refused too, at its own index.
+                {"sku": SKIRT, "quantity": 1, "approved": True},
+                {"sku": TEE, "quantity": 3, "approved": True},
+                {"sku": TEE, "quantity": 1, "approved": False},
+            ],
+            "items[2].quantity",
+            4,
+        ),
+    ],
+    ids=["one-entry", "third-entry"],
+)
+def test_more_units_of_a_sku_than_its_items_hold_is_a_400_at_the_legacy_entry(
+    tee_on_two_lines: TestClient, items: list[dict[str, Any]], field: str, reported: int
+) -> None:
+    body = refused(report_legacy(tee_on_two_lines, 1, items))
+    expected = [(field, "QUANTITY_EXCEEDS_RETURN")]
+    if items[0]["sku"] == SKIRT:
+        expected.insert(0, ("items[0]", "UNKNOWN_RETURN_ITEM"))
+    assert problems(body) == expected
+    assert f"holds 3 units of sku '{TEE}' over 2 items; {reported} reported" in body["message"]
+    assert current_return(tee_on_two_lines)["status"] == "CONFIRMED"
 
 
 # -- refused by the domain --------------------------------------------------------------

@@ -100,6 +100,9 @@ def test_after_date_keeps_returns_created_strictly_later(five_returns: TestClien
         ("&sort=createdAt,desc", [5, 3, 4, 1, 2]),
         ("&sort=createdAt,desc&sort=id,desc", [5, 4, 3, 2, 1]),
         ("&sort=createdAt&sort=id,desc", [2, 1, 4, 3, 5]),
+        # Spring's other form: several properties in one value, the direction for all.
+        ("&sort=createdAt,id,desc", [5, 4, 3, 2, 1]),
+        ("&sort=createdAt,desc&sort=id,asc", [5, 3, 4, 1, 2]),
     ],
 )
 def test_sort_by_id_and_created_at(
@@ -134,6 +137,10 @@ def test_sorting_happens_before_paging(five_returns: TestClient) -> None:
         ("page=0&size=10&sort=id,asc,createdAt", "sort", "INVALID_SORT"),
         ("page=0&size=10&sort=ID", "sort", "INVALID_SORT"),
         ("page=0&size=10&sort=id&sort=id,desc", "sort", "REPEATED"),
+        ("page=0&size=10&sort=id,id,desc", "sort", "REPEATED"),
+        ("page=0&size=10&sort=createdAt,name,desc", "sort", "INVALID_SORT"),
+        ("page=0&size=10&sort=desc", "sort", "INVALID_SORT"),
+        ("page=0&size=10&sort=id,", "sort", "INVALID_SORT"),
     ],
 )
 def test_bad_page_parameters_are_a_400_naming_the_parameter(

@@ -7,6 +7,12 @@ from typing import Any
 from schemathesis import Case
 
 from tests.conformance.harness import load
+from tests.exercised import record_response
+
+
+def exercise(response: Any) -> None:
+    record_response(response.request.method, response.request.url.path, response.status_code)
+
 
 current = load("current")
 legacy = load("legacy")
@@ -15,14 +21,14 @@ control = load("control")
 
 @current.parametrize()
 def test_current(case: Case[Any]) -> None:
-    case.call_and_validate()
+    exercise(case.call_and_validate())
 
 
 @legacy.parametrize()
 def test_legacy(case: Case[Any]) -> None:
-    case.call_and_validate()
+    exercise(case.call_and_validate())
 
 
 @control.parametrize()
 def test_control(case: Case[Any]) -> None:
-    case.call_and_validate()
+    exercise(case.call_and_validate())

@@ -1,14 +1,14 @@
-"""The plugin's own tests run pytest in a fresh subprocess (see ``runner``)."""
+"""The plugin's own tests use ``pytester``, running pytest in a subprocess as a user would.
+
+``pytest_plugins = ["pytester"]`` is refused in a conftest below the rootdir, so the
+plugin is registered here when this folder's tests are collected.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from tests.plugin.runner import PytestRun
 
-
-@pytest.fixture
-def inner_pytest(tmp_path: Path) -> PytestRun:
-    return PytestRun(tmp_path)
+def pytest_configure(config: pytest.Config) -> None:
+    if not config.pluginmanager.has_plugin("pytester"):
+        config.pluginmanager.import_plugin("pytester")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -133,3 +135,17 @@ def test_the_handle_works_without_pytest() -> None:
         "no RETURN_CREATED webhook within 0.2 s; received: nothing",
         "stopped",
     ]
+
+
+def test_a_shipped_set_loads_by_name_and_a_bad_file_is_named(
+    handle: MockIngrid, tmp_path: Path
+) -> None:
+    assert handle.load_fixture("demo-shop") == ["demo-key"]
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"version": 1, "merchants": [{"apiKey": "k", "products": [{}]}]}))
+    with pytest.raises(MockIngridError) as refused:
+        handle.load_fixture(bad)
+    assert str(refused.value).startswith(f"{bad}: POST /_mock/fixtures answered 400: ")
+    assert "merchants[0].products[0].title" in str(refused.value)
+    with pytest.raises(MockIngridError, match="no-such-set: no such fixture file or folder"):
+        handle.load_fixture("no-such-set")

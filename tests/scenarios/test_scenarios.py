@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from mock_ingrid.scenarios import (
     run_scenario,
 )
 from mock_ingrid.testing import MockIngrid
-from tests.server import ROOT, run_cli
+from tests.server import ROOT, run_cli, running_server
 
 REQUIRED = {
     "happy-refund",
@@ -73,7 +74,7 @@ def test_a_failure_names_the_step_the_expected_and_the_actual(
     with pytest.raises(ScenarioFailed) as failed:
         run_scenario(path, server.base_url, verbose=False)
     assert str(failed.value) == (
-        "scenario 'broken' failed at step 5 (step): GET /returns/1: "
+        "scenario 'broken' failed at step 5: GET /returns/1: "
         'body.status: expected "REFUND_PENDING", got "COMPLETED"'
     )
 
@@ -105,9 +106,64 @@ def test_unknown_scenario_is_named() -> None:
         load_scenario("nope")
 
 
-def test_the_top_level_folder_points_at_the_package() -> None:
-    text = (ROOT / "scenarios" / "README.md").read_text()
-    assert "mock_ingrid/scenario_files/" in text
+def test_the_top_level_folder_holds_the_shipped_scenarios() -> None:
+    top = {p.name: p.read_bytes() for p in (ROOT / "scenarios").glob("*.json")}
+    shipped = ROOT / "mock_ingrid" / "scenario_files"
+    assert top == {p.name: p.read_bytes() for p in shipped.glob("*.json")}, (
+        "scenarios/ and mock_ingrid/scenario_files/ differ: copy the edited file from scenarios/"
+    )
+    assert set(list_scenarios()) == {name.removesuffix(".json") for name in top}
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert "scenario_files/*.json" in pyproject["tool"]["setuptools"]["package-data"]["mock_ingrid"]
+    assert all(f"`{name}`" in (ROOT / "scenarios" / "README.md").read_text() for name in REQUIRED)
+
+
+@pytest.mark.parametrize(
+    ("steps", "problem"),
+    [
+        ([{"request": {"method": "GET"}}], r"steps\[0\]: request\.path: a non-empty string"),
+        (["GET /returns"], r"steps\[0\]: a step is an object"),
+        ([{"expect": {"status": 200}}], r"steps\[0\]: a step has a 'request'"),
+        ([{"receiver": {"failures": "two"}}], r"steps\[0\]: receiver: "),
+        (
+            [{"request": {"method": "GET", "path": "/"}, "webhooks": ["x"]}],
+            r"steps\[0\]: webhooks: a list",
+        ),
+    ],
+)
+def test_a_malformed_scenario_is_refused_before_it_runs(
+    tmp_path: Path, steps: list[object], problem: str
+) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps({"steps": steps}))
+    with pytest.raises(ScenarioError, match=r"scenario 'bad' is not well formed: " + problem):
+        load_scenario(path)
+    path.write_text("{")
+    with pytest.raises(ScenarioError, match=r"scenario 'bad' is not valid JSON"):
+        load_scenario(path)
+
+
+def test_a_reference_to_a_missing_step_names_the_step(server: MockIngrid, tmp_path: Path) -> None:
+    path = tmp_path / "ref.json"
+    path.write_text(
+        json.dumps(
+            {
+                "steps": [
+                    {
+                        "name": "list",
+                        "request": {"method": "GET", "path": "/returns/$nope.returnId"},
+                    }
+                ]
+            }
+        )
+    )
+    with pytest.raises(ScenarioError, match=r"'ref', step 1 \(list\): \$nope\.returnId: no"):
+        run_scenario(path, server.base_url, verbose=False)
+
+
+def test_a_server_that_is_not_there_is_a_clear_error() -> None:
+    with pytest.raises(ScenarioError, match=r"cannot use http://127\.0\.0\.1:9 as a mock-ingrid"):
+        run_scenario("happy-refund", "http://127.0.0.1:9", verbose=False)
 
 
 @pytest.mark.slow
@@ -123,3 +179,30 @@ def test_the_cli_lists_and_runs(server: MockIngrid) -> None:
     unknown = run_cli("scenario", "run", "nope")
     assert unknown.returncode == 2
     assert unknown.stderr.startswith("mock-ingrid: error: no scenario 'nope'")
+
+
+@pytest.mark.slow
+def test_every_scenario_runs_from_the_cli_against_mock_ingrid_serve() -> None:
+    with running_server() as base:
+        for name in sorted(list_scenarios()):
+            ran = run_cli("scenario", "run", name, "--base-url", base)
+            assert ran.returncode == 0, ran.stdout + ran.stderr
+            lines = ran.stdout.splitlines()
+            assert lines[0] == f"scenario {name}: {list_scenarios()[name]}"
+            assert all(line.startswith(("  ok  ", "          webhook ")) for line in lines[1:-1])
+            assert lines[-1].startswith(f"scenario {name}: passed (")
+
+
+@pytest.mark.slow
+def test_a_failing_scenario_exits_1_naming_the_step(tmp_path: Path) -> None:
+    scenario = load_scenario("cancellation")
+    number = next(n for n, step in enumerate(scenario["steps"], 1) if step.get("id") == "cancel")
+    scenario["steps"][number - 1]["expect"] = {"body": {"status": "COMPLETED"}}
+    path = tmp_path / "wrong.json"
+    path.write_text(json.dumps({k: v for k, v in scenario.items() if k != "name"}))
+    ran = run_cli("scenario", "run", str(path))
+    assert ran.returncode == 1, ran.stdout + ran.stderr
+    assert ran.stdout.splitlines()[-1].startswith(
+        f"FAILED: scenario 'wrong' failed at step {number} (cancel): POST "
+    )
+    assert 'body.status: expected "COMPLETED", got "CANCELLED"' in ran.stdout

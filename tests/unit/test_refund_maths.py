@@ -167,6 +167,30 @@ def test_exchanged_items_are_not_refunded() -> None:
     ]
 
 
+def test_shipping_is_not_refunded_when_part_of_the_order_is_exchanged() -> None:
+    from mock_ingrid.domain.commands import ReturnItemInput
+
+    m = merchant()
+    m.settings.refund_shipping = True
+    order(m, lines=[("L1", "TEE-M", "100", 1), ("L2", "CAP-1", "20", 1)], shipping="49")
+    ret = returns.create_return(
+        m,
+        "O1",
+        [
+            ReturnItemInput("L1", 1, exchange_to_product_id="TEE", exchange_to_variant_id="TEE-L"),
+            ReturnItemInput("L2", 1),
+        ],
+    )
+    _inspect(m, ret, L1=(1, 0), L2=(1, 0))
+    refund = m.refunds[ret.refund_ids[0]]
+    # Every unit came back, but the customer keeps a replacement: the order stands.
+    assert (refund.items_amount, refund.shipping_amount, refund.total_amount) == (
+        D(20),
+        D(0),
+        D(20),
+    )
+
+
 def test_money_is_decimal_end_to_end() -> None:
     m = merchant()
     o = order(m, lines=[("L1", "TEE-M", "19.99", 3)], shipping="0")

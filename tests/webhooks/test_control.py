@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -11,6 +12,7 @@ import orjson
 import pytest
 
 from mock_ingrid.webhooks import verify
+from mock_ingrid.webhooks.dispatcher import PER_ORIGIN_CONCURRENCY
 from tests.conftest import make_client
 from tests.webhooks import helpers
 from tests.webhooks.helpers import (
@@ -214,6 +216,56 @@ def test_pause_holds_deliveries_and_flush_delivers_the_backlog(
     assert ok(http.post("/_mock/webhooks/resume"))["paused"] is False
 
 
+def test_a_410_stops_the_backlog_queued_behind_it(http: httpx.Client, rx: Receiver) -> None:
+    gone = subscribe(http, "shop", rx.url)
+    rx.default = Reply(410)
+    ok(http.post("/_mock/webhooks/pause"))
+    helpers.stock(http, "ORD-2", units=20)
+    for _ in range(20):
+        helpers.open_return(http, "ORD-2")
+    ok(http.post("/_mock/webhooks/resume"))
+    sub_url = f"{SUBSCRIPTIONS}/{gone['subscriptionId']}"
+    wait_until(lambda: ok(http.get(sub_url))["status"] == "DISABLED", what="the 410")
+    wait_until(
+        lambda: not ok(http.get("/_mock/webhooks/status"))["deliveries"]["inFlight"],
+        what="the attempts out to finish",
+    )
+    # Only the attempts already on the wire when the 410 came (at most one origin's slots).
+    assert rx.count() <= PER_ORIGIN_CONCURRENCY
+    logged = deliveries(http)
+    assert sum(len(d["attempts"]) for d in logged) == rx.count()
+    never_sent = [d for d in logged if not d["attempts"]]
+    assert len(never_sent) == 20 - rx.count()
+    assert {d["status"] for d in never_sent} == {"CANCELLED"}
+    reason = ok(http.get(sub_url))["disabledReason"]
+    assert any(d["deliveryId"] in reason for d in logged if d["attempts"])
+
+
+def test_a_pause_holds_attempts_still_waiting_for_a_slot() -> None:
+    gate = threading.Event()
+    with receiving() as rx:
+        rx.default = Reply(gate=gate)
+        try:
+            with served(settings(rx.url)) as app, api(app) as http:
+                helpers.stock(http, units=10)
+                for _ in range(10):
+                    helpers.open_return(http)
+                wait_until(lambda: rx.count() == PER_ORIGIN_CONCURRENCY, what="the slots to fill")
+                ok(http.post("/_mock/webhooks/pause"))
+                gate.set()
+                wait_until(
+                    lambda: len(deliveries(http, status="SUCCEEDED")) == PER_ORIGIN_CONCURRENCY,
+                    what="the attempts on the wire",
+                )
+                held = ok(http.get("/_mock/webhooks/status"))["deliveries"]
+                assert held["pending"] == 10 - PER_ORIGIN_CONCURRENCY
+                assert rx.count() == PER_ORIGIN_CONCURRENCY  # nothing more went while paused
+                discarded = ok(http.post("/_mock/webhooks/flush", json={"mode": "discard"}))
+                assert discarded["discarded"] == 10 - PER_ORIGIN_CONCURRENCY
+        finally:
+            gate.set()
+
+
 def test_a_discarding_flush_seeds_data_without_firing(http: httpx.Client, rx: Receiver) -> None:
     subscribe(http, "shop", rx.url)
     ok(http.post("/_mock/webhooks/pause"))
@@ -270,6 +322,43 @@ def test_shutdown_waits_for_deliveries_in_flight() -> None:
             gate.set()
     (delivery,) = app.hooks.outbox.deliveries.values()
     assert delivery.status == "SUCCEEDED"
+
+
+def test_shutdown_waits_for_a_retry_that_falls_due_within_the_grace() -> None:
+    with receiving() as rx:
+        rx.script = [Reply(503)]
+        app = ServedApp(
+            settings(rx.url, webhook_schedule="0,1s", webhook_shutdown_grace=20.0)
+        ).start()
+        try:
+            with api(app) as http:
+                helpers.stock(http)
+                helpers.open_return(http)
+                wait_until(lambda: deliveries(http)[0]["attempts"], what="the failed attempt")
+        finally:
+            app.stop()  # the retry is about a second away: stop must let it go first
+    (delivery,) = app.hooks.outbox.deliveries.values()
+    assert [a.status_code for a in delivery.attempts] == [503, 200]
+    assert delivery.status == "SUCCEEDED"
+
+
+def test_an_attempt_is_logged_at_the_time_it_was_sent() -> None:
+    gate = threading.Event()
+    with receiving() as rx:
+        rx.script = [Reply(gate=gate)]
+        try:
+            with served(settings(rx.url)) as app, api(app) as http:
+                helpers.stock(http)
+                helpers.open_return(http)
+                wait_until(lambda: rx.count() == 1, what="the held request")
+                sent_by = app.runtime.clock.now()
+                gate.set()
+                wait_until(lambda: all_succeeded(http, 1), what="the delivery")
+                (delivery,) = deliveries(http)
+        finally:
+            gate.set()
+    attempt = delivery["attempts"][0]
+    assert datetime.fromisoformat(attempt["at"]) <= sent_by
 
 
 def test_message_ids_are_deterministic(http: httpx.Client) -> None:

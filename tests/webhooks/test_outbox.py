@@ -5,7 +5,8 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
-from mock_ingrid.webhooks.dispatcher import parse_retry_after
+from mock_ingrid.clock import ControlledClock
+from mock_ingrid.webhooks.dispatcher import Dispatcher, parse_retry_after
 from mock_ingrid.webhooks.outbox import Attempt, Delivery, DeliveryStatus, Outbox, message_prefix
 from mock_ingrid.webhooks.schedule import parse_schedule
 from mock_ingrid.webhooks.subscriptions import Subscriptions
@@ -140,3 +141,24 @@ def test_parse_retry_after() -> None:
     assert parse_retry_after("later") is None
     past = parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT")
     assert past == timedelta(0)
+
+
+def test_a_shutdown_waits_for_retries_due_within_the_grace_unless_the_clock_is_frozen() -> None:
+    box, subs = outbox()
+    delivery = queue_one(box, subs)
+    (taken,) = box.take_due(T0)
+    box.finish(taken, attempt(taken, 503), None, T0)  # the retry is due about 1 s later
+    assert delivery.next_attempt_at is not None
+    lead = (delivery.next_attempt_at - T0).total_seconds()
+
+    class Running:  # a clock that runs, read at T0
+        def now(self) -> datetime:
+            return T0
+
+    dispatcher = Dispatcher(box, Running(), timeout=1.0, on_gone=lambda _: None)
+    assert dispatcher._busy(horizon=lead + 0.5)
+    assert not dispatcher._busy(horizon=lead - 0.5)
+    frozen = Dispatcher(box, ControlledClock(T0), timeout=1.0, on_gone=lambda _: None)
+    assert not frozen._busy(horizon=lead + 0.5)  # a frozen clock never gets there by itself
+    box.paused = True
+    assert not dispatcher._busy(horizon=lead + 0.5)

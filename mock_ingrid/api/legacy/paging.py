@@ -54,21 +54,29 @@ def _bad_sort(code: str, message: str) -> ApiError:
 
 
 def parse_sort(values: Sequence[str], sortable: Sequence[str]) -> tuple[SortOrder, ...]:
-    """Each value is ``property`` or ``property,asc|desc`` (the direction in any case)."""
+    """Each value is ``property[,property...][,asc|desc]`` (the direction in any case, and
+    for every property of the value), as Spring Data reads ``sort``."""
     orders: list[SortOrder] = []
     for value in values:
-        prop, _, direction = value.partition(",")
-        if prop not in sortable:
-            raise _bad_sort(
-                "INVALID_SORT",
-                f"'{value}' does not sort by a known property; use {' or '.join(sortable)}, "
-                "optionally followed by ',asc' or ',desc'",
-            )
-        if direction and direction.lower() not in _DIRECTIONS:
-            raise _bad_sort("INVALID_SORT", f"'{value}': the direction must be asc or desc")
-        if any(order.prop == prop for order in orders):
-            raise _bad_sort("REPEATED", f"'{prop}' is given more than once")
-        orders.append(SortOrder(prop, _DIRECTIONS.get(direction.lower(), False)))
+        props = value.split(",")
+        direction = ""
+        if len(props) > 1 and props[-1].lower() in _DIRECTIONS:
+            direction = props.pop()
+        known = " or ".join(sortable)
+        for index, prop in enumerate(props):
+            if prop not in sortable:
+                last = index == len(props) - 1 and index > 0
+                raise _bad_sort(
+                    "INVALID_SORT",
+                    f"'{value}': '{prop}' is neither a property to sort by ({known}) "
+                    "nor a direction (asc or desc)"
+                    if last
+                    else f"'{value}': '{prop}' is not a property to sort by; use {known}, "
+                    "optionally followed by ',asc' or ',desc'",
+                )
+            if any(order.prop == prop for order in orders):
+                raise _bad_sort("REPEATED", f"'{prop}' is given more than once")
+            orders.append(SortOrder(prop, _DIRECTIONS.get(direction.lower(), False)))
     return tuple(orders)
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from starlette.requests import Request
@@ -15,9 +18,10 @@ from mock_ingrid.api.legacy.paging import page_body, page_request, sort_items
 from mock_ingrid.api.legacy.schemas import ItemsReturnedBody
 from mock_ingrid.api.query import datetime_param, int_param
 from mock_ingrid.domain import warehouse
+from mock_ingrid.domain.commands import ReportInput
 from mock_ingrid.domain.errors import InvalidInput, Problem
 from mock_ingrid.domain.merchant import Merchant
-from mock_ingrid.domain.model import Return
+from mock_ingrid.domain.model import Return, ReturnItem
 from mock_ingrid.views.legacy_return import (
     legacy_id,
     legacy_return_detail,
@@ -67,7 +71,11 @@ async def report_items_returned(request: Request, m: Merchant) -> Response:
     body = await read_model(request, ItemsReturnedBody)
     ret = m.require_return(str(body.return_id), "returnId")
     _check_same_return(m, ret, body)
-    warehouse.submit_report(m, body.to_command())
+    split = _split_by_item(m, ret, body)
+    try:
+        warehouse.submit_report(m, split.command)
+    except InvalidInput as error:
+        raise split.in_legacy_terms(error) from None
     return json_response({"status": "OK"})
 
 
@@ -108,3 +116,77 @@ def _check_same_return(m: Merchant, ret: Return, body: ItemsReturnedBody) -> Non
             if booked
             else f"return {ret.return_id} has no return shipment booked",
         )
+
+
+_ITEM_PATH = re.compile(r"^items\[(\d+)\](.*)$", re.S)
+
+
+@dataclass(slots=True)
+class _Split:
+    """The domain's report for a legacy body, and the way back to the body's indices."""
+
+    command: ReportInput
+    # The legacy item index of each item of ``command``.
+    origin: list[int] = field(default_factory=list)
+    # Legacy item index -> message, for entries reporting more units of their sku
+    # than the return holds over several of its items (over one, the domain's says it).
+    overflow: dict[int, str] = field(default_factory=dict)
+
+    def in_legacy_terms(self, error: InvalidInput) -> InvalidInput:
+        problems: list[Problem] = []
+        for problem in error.problems:
+            match = _ITEM_PATH.match(problem.path)
+            if match is None:
+                problems.append(problem)
+                continue
+            index = self.origin[int(match.group(1))]
+            message = problem.message
+            if problem.code == "QUANTITY_EXCEEDS_RETURN" and index in self.overflow:
+                message = self.overflow[index]
+            renumbered = Problem(f"items[{index}]{match.group(2)}", problem.code, message)
+            if renumbered not in problems:
+                problems.append(renumbered)
+        return InvalidInput(problems)
+
+
+def _split_by_item(m: Merchant, ret: Return, body: ItemsReturnedBody) -> _Split:
+    """The legacy body names units by sku alone: each entry goes to the return's items
+    that carry its sku and still expect a parcel (not lost, not kept by the customer),
+    shared out in the return's order, each up to what it was returned with. An entry
+    whose sku no such item carries is left to the domain to refuse."""
+    order = m.orders[ret.order_id]
+    by_sku: dict[str | None, list[ReturnItem]] = {}
+    for item in ret.items:
+        if not item.settles_without_receipt:
+            sku = order.line_items[item.order_line_item_id].sku
+            by_sku.setdefault(sku, []).append(item)
+    split = _Split(replace(body.to_command(), items=[]))
+    assigned: Counter[str] = Counter()
+    reported: Counter[str] = Counter()
+    for index, entry in enumerate(body.items):
+        piece = entry.to_command()
+        candidates = by_sku.get(entry.sku, [])
+        if not candidates:  # the domain names what is wrong with it
+            split.command.items.append(piece)
+            split.origin.append(index)
+            continue
+        reported[entry.sku] += entry.quantity
+        left = entry.quantity
+        for position, item in enumerate(candidates):
+            last = position == len(candidates) - 1
+            # The last item takes what is left over, so the domain refuses it.
+            take = left if last else min(left, item.quantity - assigned[item.return_item_id])
+            if take > 0:
+                split.command.items.append(
+                    replace(piece, quantity=take, return_item_id=item.return_item_id)
+                )
+                split.origin.append(index)
+                assigned[item.return_item_id] += take
+                left -= take
+        held = sum(item.quantity for item in candidates)
+        if reported[entry.sku] > held and len(candidates) > 1:
+            split.overflow[index] = (
+                f"return {ret.return_id} holds {held} units of sku '{entry.sku}' "
+                f"over {len(candidates)} items; {reported[entry.sku]} reported"
+            )
+    return split
