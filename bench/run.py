@@ -406,7 +406,7 @@ def phase_api(
         report = next(case for case in api_cases(returns) if case.name == REPORTS)
         figures, used = run_case(load, port, report, connections)
         if used > pool:
-            figures["pool_exhausted"] = f"{used} ids needed, {pool} in the pool"
+            results["report_pool_exhausted"] = f"{used} ids needed, {pool} in the pool"
     # In the order of the issue.
     results["cases"] = {
         case.name: figures if case.name == REPORTS else cases[case.name]
@@ -669,12 +669,11 @@ def render(results: dict[str, Any]) -> str:
     for name, by_conn in api["cases"].items():
         ref = "baseline POST" if name.startswith("POST") else "baseline GET"
         for c, r in by_conn.items():
-            if isinstance(c, int):
-                lines.append(_row(name, c, r, baseline[ref][c]))
-                if r.get("errors"):
-                    notes.append(f"! {name} at {c} conn: {r['errors']} errors, row not valid")
-        if "pool_exhausted" in by_conn:
-            notes.append(f"! {name}: the pool of returns ran out ({by_conn['pool_exhausted']})")
+            lines.append(_row(name, c, r, baseline[ref][c]))
+            if r.get("errors"):
+                notes.append(f"! {name} at {c} conn: {r['errors']} errors, row not valid")
+    if api.get("report_pool_exhausted"):
+        notes.append(f"! the pool of reportable returns ran out: {api['report_pool_exhausted']}")
     lines.append(
         f"(POST /warehouse-reports ran on a second server with {api['report_pool']:,} more "
         "CONFIRMED returns, one report each)"

@@ -93,6 +93,16 @@ async def _tick(runtime: Runtime) -> None:
         runtime.run_due()
 
 
+def _middleware(runtime: Runtime) -> list[Middleware]:
+    stack = [Middleware(ControlMiddleware, runtime=runtime, diagnostics=runtime.diagnostics)]
+    if runtime.settings.validate_responses:
+        # Inside the control middleware: injected faults are not the emulator's answers.
+        from mock_ingrid.response_check import ResponseCheck
+
+        stack.append(Middleware(ResponseCheck))
+    return stack
+
+
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> Starlette:
     """Build the app. State is created here, eagerly: test clients may skip lifespan."""
     runtime = runtime or Runtime.build(settings or Settings())
@@ -103,9 +113,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             ApiError: _api_error,
             Exception: _internal_error,
         },
-        middleware=[
-            Middleware(ControlMiddleware, runtime=runtime, diagnostics=runtime.diagnostics)
-        ],
+        middleware=_middleware(runtime),
         lifespan=_lifespan(runtime),
     )
     # Same routes and lifespan, matched through an index by first path segment;

@@ -193,6 +193,14 @@ def _add_control_options(serve: argparse.ArgumentParser) -> None:
         help="load the state from this file at start (if it exists) and save it there "
         "at shutdown [MOCK_INGRID_STATE_FILE]",
     )
+    serve.add_argument(
+        "--validate-responses",
+        action="store_true",
+        default=None,
+        help="check every response against its OpenAPI document; one that breaks it "
+        "becomes a 500 RESPONSE_CONTRACT_VIOLATION naming the field "
+        "[MOCK_INGRID_VALIDATE_RESPONSES=1] (default off)",
+    )
 
 
 def _control_settings(args: argparse.Namespace) -> dict[str, Any]:
@@ -217,7 +225,22 @@ def _control_settings(args: argparse.Namespace) -> dict[str, Any]:
         ),
         "progression": tuple(progression),
         "state_file": Path(state_file) if state_file is not None else None,
+        "validate_responses": _switch(args.validate_responses, "VALIDATE_RESPONSES"),
     }
+
+
+def _switch(flag: bool | None, name: str) -> bool:
+    """A flag, else ``MOCK_INGRID_<name>`` as 1/0, true/false, yes/no, on/off."""
+    if flag:
+        return True
+    value = (_env(name) or "").strip().lower()
+    if value in ("", "0", "false", "no", "off"):
+        return False
+    if value in ("1", "true", "yes", "on"):
+        return True
+    raise CliError(
+        f"{ENV_PREFIX}{name}: '{value}' is not one of 1, 0, true, false, yes, no, on, off"
+    )
 
 
 def _add_webhook_options(serve: argparse.ArgumentParser) -> None:

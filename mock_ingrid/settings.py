@@ -40,6 +40,9 @@ class Settings:
     journal_size: int = 1_000
     progression: tuple[str, ...] = ()
     state_file: Path | None = None
+    # Check every response against its OpenAPI document (a 500 naming the difference
+    # when one breaks it): for test suites that want to catch an emulator drifting.
+    validate_responses: bool = False
 
     @property
     def base_url(self) -> str:

@@ -52,7 +52,7 @@ def test_the_smoke_run_measures_every_case(loadgen: str, tmp_path: Path) -> None
     assert list(results["api"]["cases"]) == API_CASES
     for name in API_CASES:
         _valid_run(results["api"]["cases"][name]["16"])
-    assert "pool_exhausted" not in results["api"]["cases"]["POST /warehouse-reports"]
+    assert "report_pool_exhausted" not in results["api"]
     assert results["api"]["data"]["returns"] == 300
     assert results["api"]["data"]["refunds"] == 270  # nine in ten settled
 
