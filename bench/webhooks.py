@@ -8,7 +8,10 @@ this process, then:
    for its deliveries before the next, and measures receipt time minus the
    payload's ``triggeredAt`` (the emulator runs on the system clock);
 2. throughput: pauses deliveries, queues a backlog, resumes, and times how long
-   one server takes to deliver all of it.
+   one server takes to deliver all of it; meanwhile a probe sends ``GET
+   /returns/{id}`` every few milliseconds (is the API still responsive?), and the
+   server's CPU time (Linux ``/proc``) gives the CPU per delivery, a figure that
+   depends less on what else the machine runs than deliveries/s does.
 
 It prints figures; it asserts nothing. ``--smoke`` runs a tiny version for CI.
 ``bench/run.py`` calls ``run`` for its webhook figures, with the server on CPU 0.
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import socket
 import statistics
@@ -38,6 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SECRET = "whsec_YmVuY2htYXJrIHNlY3JldCBvZiBtb2NrLWluZ3JpZA=="
 UNITS_PER_ORDER = 50
 OK_RESPONSE = b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n"
+PROBE_INTERVAL = 0.005
 
 
 class Receiver:
@@ -115,8 +120,29 @@ def _on_cpu(cpu: int | None) -> None:
         os.sched_setaffinity(0, {cpu})
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a process so far (Linux), or None."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def probe(http: httpx.AsyncClient, path: str, done: asyncio.Event) -> list[float]:
+    """Latencies of ``GET path``, one request every PROBE_INTERVAL, until ``done``."""
+    latencies = []
+    while not done.is_set():
+        started = time.perf_counter()
+        (await http.get(path)).raise_for_status()
+        latencies.append(time.perf_counter() - started)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(done.wait(), PROBE_INTERVAL)
+    return latencies
+
+
 @contextmanager
-def emulator(urls: list[str], cpu: int | None = None) -> Iterator[str]:
+def emulator(urls: list[str], cpu: int | None = None) -> Iterator[tuple[str, int]]:
     port = _free_port()
     args = [sys.executable, "-m", "mock_ingrid", "serve", "--host", "127.0.0.1"]
     args += ["--port", str(port), "--webhook-secret", SECRET]
@@ -132,7 +158,7 @@ def emulator(urls: list[str], cpu: int | None = None) -> Iterator[str]:
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(base, process)
-        yield base
+        yield base, process.pid
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -197,13 +223,13 @@ def _percentile(values: list[float], p: float) -> float:
 
 async def run(
     latency_events: int, events: int, subscriptions: int, cpu: int | None = None
-) -> dict[str, float]:
+) -> dict[str, float | None]:
     """Print the figures, and return them (milliseconds, deliveries per second)."""
     receiver = Receiver()
     port = await receiver.start()
     urls = [f"http://127.0.0.1:{port}/hooks/{n}" for n in range(subscriptions)]
     orders = -(-(latency_events + events) // UNITS_PER_ORDER)
-    with emulator(urls, cpu) as base:
+    with emulator(urls, cpu) as (base, pid):
         async with httpx.AsyncClient(base_url=base, headers={"x-api-key": "bench"}) as http:
             await stock(http, orders)
             # 1. latency, unloaded: one event at a time, each delivered before the next.
@@ -216,12 +242,20 @@ async def run(
             (await http.post("/_mock/webhooks/pause")).raise_for_status()
             await create_returns(http, first, events)
             expected = receiver.count + events * subscriptions
+            done = asyncio.Event()
+            probing = asyncio.create_task(probe(http, "/returns/1", done))
+            cpu_before = cpu_seconds(pid)
             started = time.perf_counter()
             (await http.post("/_mock/webhooks/resume")).raise_for_status()
             await receiver.wait_for(expected, timeout=300)
             elapsed = time.perf_counter() - started
+            cpu_after = cpu_seconds(pid)
+            done.set()
+            probed = await probing
+            status = (await http.get("/_mock/webhooks/status")).json()
     await receiver.close()
     backlog = events * subscriptions
+    server_cpu = None if cpu_before is None or cpu_after is None else cpu_after - cpu_before
     print(f"mock-ingrid webhooks, {subscriptions} subscription(s) per event")
     print(
         f"latency (event -> receiver), {latency_events} events one at a time: "
@@ -232,6 +266,17 @@ async def run(
         f"throughput: a backlog of {backlog} deliveries sent in {elapsed:.2f} s = "
         f"{backlog / elapsed:.0f} deliveries/s"
     )
+    if server_cpu is not None:
+        print(
+            f"server CPU during the backlog: {server_cpu:.2f} s = "
+            f"{server_cpu / backlog * 1e6:.0f} us per delivery (with the probe's requests)"
+        )
+    print(
+        f"API meanwhile, GET /returns/1 every {PROBE_INTERVAL * 1000:g} ms: {len(probed)} "
+        f"requests, p50 {_ms(statistics.median(probed))}, p99 {_ms(_percentile(probed, 99))}, "
+        f"max {_ms(max(probed))}"
+    )
+    print(f"deliveries by status: {status['deliveries']}")
     return {
         "subscriptions": subscriptions,
         "latency_events": latency_events,
@@ -240,6 +285,11 @@ async def run(
         "backlog_deliveries": backlog,
         "backlog_seconds": elapsed,
         "deliveries_per_s": backlog / elapsed,
+        "server_cpu_s": server_cpu,
+        "cpu_us_per_delivery": None if server_cpu is None else server_cpu / backlog * 1e6,
+        "api_probe_requests": len(probed),
+        "api_probe_p50_ms": statistics.median(probed) * 1000,
+        "api_probe_p99_ms": _percentile(probed, 99) * 1000,
     }
 
 

@@ -19,6 +19,7 @@ from mock_ingrid.api.endpoint import ErrorRenderer
 from mock_ingrid.api.errors import ApiError
 from mock_ingrid.api.legacy.errors import ERRORS as LEGACY_ERRORS
 from mock_ingrid.api.legacy.routes import ROUTES as LEGACY_ROUTES
+from mock_ingrid.api.resource import RouteEndpoint
 from mock_ingrid.api.router import IndexedRouter
 from mock_ingrid.control.middleware import ControlMiddleware
 from mock_ingrid.control.routes import ROUTES as CONTROL_ROUTES
@@ -28,6 +29,7 @@ from mock_ingrid.state_file import save_state_file
 
 logger = logging.getLogger("mock_ingrid")
 TICK_SECONDS = 0.25
+WARM_UP_SECONDS = 0.1
 _STATUS_CODES = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
 
 
@@ -76,14 +78,32 @@ def _lifespan(runtime: Runtime) -> Callable[[Starlette], AbstractAsyncContextMan
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await runtime.webhooks.start()
         ticker = asyncio.create_task(_tick(runtime))
+        # Route handlers load on first use (start-up does not wait for them); once the
+        # server is up, the rest load one module per turn of the event loop, so that
+        # requests are served in between (a thread would hold the GIL in long slices).
+        loop = asyncio.get_running_loop()
+        warm_up = loop.call_later(WARM_UP_SECONDS, _warm_up, loop, _pending_handlers(app))
         try:
             yield
         finally:
+            warm_up.cancel()
             ticker.cancel()
             await runtime.webhooks.stop()
             save_state_file(runtime)
 
     return lifespan
+
+
+def _pending_handlers(app: Starlette) -> list[RouteEndpoint]:
+    endpoints = [getattr(route, "app", None) for route in app.routes]
+    return [endpoint for endpoint in endpoints if isinstance(endpoint, RouteEndpoint)]
+
+
+def _warm_up(loop: asyncio.AbstractEventLoop, endpoints: list[RouteEndpoint]) -> None:
+    """Load the handlers of one route, then yield to the loop before the next."""
+    if endpoints:
+        endpoints.pop(0).load_all()
+        loop.call_soon(_warm_up, loop, endpoints)
 
 
 async def _tick(runtime: Runtime) -> None:

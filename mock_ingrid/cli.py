@@ -309,8 +309,6 @@ def _webhook_settings(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    from mock_ingrid.fixtures import find_fixture, shipped_fixtures
-
     host = args.host or _env("HOST") or DEFAULT_HOST
     port_text, port_option = _option(args.port, "PORT", "--port")
     port = _int(port_text or str(DEFAULT_PORT), port_option, 0, 65535)
@@ -323,6 +321,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
     if log_level is not None and log_level not in LOG_LEVELS:
         raise CliError(f"{log_option}: '{log_level}' is not one of {', '.join(LOG_LEVELS)}")
     fixtures = args.fixtures if args.fixtures is not None else _env_list("FIXTURES")
+    if fixtures:  # the fixture module (and pydantic) only when there are fixtures
+        from mock_ingrid.fixtures import find_fixture, shipped_fixtures
     for path in fixtures:
         if find_fixture(path) is None:
             known = ", ".join(shipped_fixtures())
@@ -364,16 +364,23 @@ def serve(settings: Settings) -> None:
     import uvicorn
 
     from mock_ingrid.app import create_app
-    from mock_ingrid.fixtures import FixtureError, load_fixture_paths
     from mock_ingrid.runtime import Runtime
     from mock_ingrid.state_file import StateFileError, load_state_file
 
     runtime = Runtime.build(settings)
+    runtime.freezes_heap = True  # this process is the server: see runtime.freeze_heap
+    loaded = 0
+    if settings.fixtures:  # the fixture module (and pydantic) only when there are fixtures
+        from mock_ingrid.fixtures import FixtureError, load_fixture_paths
+
+        try:
+            loaded = load_fixture_paths(runtime.state, settings.fixtures)
+        except FixtureError as exc:
+            raise CliError(str(exc)) from None
     try:
-        loaded = load_fixture_paths(runtime.state, settings.fixtures)
         runtime.remember_baseline()
         restored = load_state_file(runtime)
-    except (FixtureError, StateFileError) as exc:
+    except StateFileError as exc:
         raise CliError(str(exc)) from None
     _check_port_free(settings.host, settings.port)
     app = create_app(runtime=runtime)
@@ -392,6 +399,9 @@ def serve(settings: Settings) -> None:
         log_level=settings.log_level,
         access_log=settings.log_level in ("info", "debug"),
         server_header=False,
+        # No WebSocket route: not loading a WebSocket protocol saves start-up time.
+        ws="none",
+        lifespan="on",
     )
 
 

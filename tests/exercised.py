@@ -11,6 +11,7 @@ either a test is missing or the transition cannot happen.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,9 +39,11 @@ class Exercised:
     statuses: dict[OperationKey, set[int]] = field(default_factory=dict)
     transitions: set[Transition] = field(default_factory=set)
     event_types: set[str] = field(default_factory=set)
+    calls: Counter[str] = field(default_factory=Counter)
 
     def response(self, document: str, operation_id: str, status: int) -> None:
         self.statuses.setdefault((document, operation_id), set()).add(status)
+        self.calls[document] += 1
 
     def move(self, kind: str, event: str, source: str, target: str) -> None:
         self.transitions.add((kind, event, source, target))
@@ -53,6 +56,7 @@ class Exercised:
             "statuses": [[doc, op, sorted(codes)] for (doc, op), codes in self.statuses.items()],
             "transitions": sorted(list(t) for t in self.transitions),
             "eventTypes": sorted(self.event_types),
+            "calls": dict(self.calls),
         }
 
     def merge(self, data: dict[str, Any]) -> None:
@@ -60,6 +64,7 @@ class Exercised:
             self.statuses.setdefault((document, operation_id), set()).update(codes)
         self.transitions.update((k, e, s, t) for k, e, s, t in data["transitions"])
         self.event_types.update(data["eventTypes"])
+        self.calls.update(data["calls"])
 
     # -- the report -------------------------------------------------------------------
 
@@ -77,7 +82,10 @@ class Exercised:
         for name, document in ORACLES.documents.items():
             operations = document.operations
             seen = [op for op in operations if (name, op.operation_id) in self.statuses]
-            lines.append(f"{name}.json: {len(seen)} of {len(operations)} operations exercised")
+            lines.append(
+                f"{name}.json: {len(seen)} of {len(operations)} operations exercised "
+                f"by {self.calls[name]:,} responses"
+            )
             for op in operations:
                 codes = self.statuses.get((name, op.operation_id), set())
                 lines.append(

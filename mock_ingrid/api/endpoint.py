@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -16,7 +15,12 @@ from mock_ingrid.domain.errors import DomainError, Problem
 from mock_ingrid.domain.merchant import Merchant
 from mock_ingrid.runtime import Runtime
 
-M = TypeVar("M", bound=BaseModel)
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+# pydantic is imported by the first validation (with the first body's model), not at
+# start-up: a server that is only polled for health never loads it.
+M = TypeVar("M", bound="BaseModel")
 
 JSON_TYPE = "application/json"
 
@@ -30,18 +34,59 @@ class ErrorRenderer(Protocol):
 Handler = Callable[[Request, Merchant], Awaitable[Response]]
 
 
+class JsonResponse(Response):
+    """A JSON body with the headers Starlette's ``Response`` would give it
+    (``content-length``, then ``content-type``), set without its general path."""
+
+    media_type = JSON_TYPE
+
+    def __init__(self, body: bytes, status: int = 200) -> None:
+        self.status_code = status
+        self.background = None
+        self.body = body
+        self.raw_headers = [(b"content-length", str(len(body)).encode()), _JSON_CONTENT_TYPE]
+
+
+_JSON_CONTENT_TYPE = (b"content-type", JSON_TYPE.encode())
+
+
 def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    return Response(dumps(data), status_code=status, media_type=JSON_TYPE, headers=headers)
+    if headers or status < 200 or status in (204, 304):
+        return Response(dumps(data), status_code=status, media_type=JSON_TYPE, headers=headers)
+    return JsonResponse(dumps(data), status)
+
+
+_RUNTIME_KEY = "mock_ingrid.runtime"
 
 
 def runtime_of(request: Request) -> Runtime:
-    runtime: Runtime = request.app.state.runtime
+    """The runtime of the app serving ``request`` (kept in its scope once found)."""
+    scope = request.scope
+    runtime: Runtime | None = scope.get(_RUNTIME_KEY)
+    if runtime is None:
+        runtime = scope[_RUNTIME_KEY] = scope["app"].state.runtime
     return runtime
 
 
-def authenticate(request: Request) -> Merchant:
-    runtime = runtime_of(request)
-    values = request.headers.getlist("x-api-key")
+_API_KEY = b"x-api-key"
+
+
+def header(request: Request, name: bytes) -> str | None:
+    """``request.headers.get(name)`` (the first value), without building ``Headers``;
+    ``name`` in lower case, as servers give them."""
+    headers: list[tuple[bytes, bytes]] = request.scope["headers"]
+    for key, value in headers:
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
+def authenticate(request: Request, runtime: Runtime | None = None) -> Merchant:
+    runtime = runtime or runtime_of(request)
+    # ``request.headers.getlist``, without building a ``Headers`` object.
+    values = [
+        value.decode("latin-1") for name, value in request.scope["headers"] if name == _API_KEY
+    ]
     if not values:
         raise ApiError(401, "UNAUTHORIZED", "the x-api-key header is missing")
     if len(values) > 1:
@@ -62,15 +107,16 @@ def api_endpoint(
 
     def decorate(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
+            runtime = runtime_of(request)
             try:
-                return await handler(request, authenticate(request))
+                return await handler(request, authenticate(request, runtime))
             except ApiError as error:
                 return renderer.api_error(request, error)
             except DomainError as error:
                 return renderer.domain_error(request, error)
             finally:
                 # "immediate" progression steps run once the request's own change is done.
-                runtime_of(request).run_due()
+                runtime.run_due()
 
         endpoint.__name__ = handler.__name__
         endpoint.__doc__ = handler.__doc__
@@ -81,7 +127,7 @@ def api_endpoint(
 
 async def read_body(request: Request) -> bytes:
     limit = runtime_of(request).settings.max_body_bytes
-    declared = request.headers.get("content-length")
+    declared = header(request, b"content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise _too_large(limit)
     chunks: list[bytes] = []
@@ -99,7 +145,7 @@ def _too_large(limit: int) -> ApiError:
 
 
 async def read_json(request: Request) -> Any:
-    content_type = request.headers.get("content-type", "")
+    content_type = header(request, b"content-type") or ""
     media = content_type.split(";", 1)[0].strip().lower()
     if media and media != JSON_TYPE and not media.endswith("+json"):
         raise ApiError(
@@ -151,6 +197,8 @@ def path_identifier(request: Request, name: str) -> str:
 
 
 def validate_model(model: type[M], data: dict[str, Any]) -> M:
+    from pydantic import ValidationError  # loaded with ``model`` already
+
     try:
         return model.model_validate(data)
     except ValidationError as exc:

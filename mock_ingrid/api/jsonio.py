@@ -13,9 +13,22 @@ from mock_ingrid.money import wire
 _DUMP_OPTIONS = orjson.OPT_UTC_Z
 
 
+# Amounts repeat (prices, shipping costs): their JSON text is kept, per value (equal
+# Decimals have the same text). Cleared when full rather than evicted one by one.
+_AMOUNTS: dict[Decimal, orjson.Fragment] = {}
+_AMOUNTS_KEPT = 4096
+
+
 def _default(value: object) -> Any:
     if isinstance(value, Decimal):
-        return orjson.Fragment(wire(value))
+        if not value.is_finite():  # a signalling NaN cannot even be hashed
+            return orjson.Fragment(wire(value))
+        fragment = _AMOUNTS.get(value)
+        if fragment is None:
+            if len(_AMOUNTS) >= _AMOUNTS_KEPT:
+                _AMOUNTS.clear()
+            fragment = _AMOUNTS[value] = orjson.Fragment(wire(value))
+        return fragment
     raise TypeError(f"cannot serialise {type(value).__name__}")
 
 
@@ -32,12 +45,21 @@ def _reject_constant(name: str) -> Any:
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
+    result = dict(pairs)
+    if len(result) == len(pairs):
+        return result
+    seen: set[str] = set()
+    for key, _ in pairs:  # name the first key given twice
+        if key in seen:
             raise JsonSyntaxError(f"duplicate key '{key}' in an object")
-        result[key] = value
-    return result
+        seen.add(key)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+# One decoder for every body (``json.loads`` with options builds one per call).
+_DECODER = json.JSONDecoder(
+    parse_float=Decimal, parse_constant=_reject_constant, object_pairs_hook=_unique_keys
+)
 
 
 def loads(body: bytes) -> Any:
@@ -48,12 +70,9 @@ def loads(body: bytes) -> Any:
     except UnicodeDecodeError as exc:
         raise JsonSyntaxError(f"the body is not valid UTF-8 (byte {exc.start})") from None
     try:
-        return json.loads(
-            text,
-            parse_float=Decimal,
-            parse_constant=_reject_constant,
-            object_pairs_hook=_unique_keys,
-        )
+        if text.startswith("\ufeff"):  # what ``json.loads`` refuses before decoding
+            raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+        return _DECODER.decode(text)
     except json.JSONDecodeError as exc:
         raise JsonSyntaxError(f"{exc.msg} at line {exc.lineno} column {exc.colno}") from None
     except RecursionError:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any
@@ -9,7 +10,7 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field
 from pydantic.alias_generators import to_camel
-from pydantic_core import PydanticCustomError
+from pydantic_core import PydanticCustomError, PydanticKnownError
 
 from mock_ingrid.clock import parse_instant
 
@@ -36,13 +37,69 @@ WIRE_CONFIG = ConfigDict(
     alias_generator=to_camel,
     populate_by_name=True,
     frozen=True,
+    # Validators are built on a model's first use, not at import: start-up does not
+    # pay for the bodies of operations a run never calls.
+    defer_build=True,
 )
 
-Money = Annotated[
-    Decimal,
-    BeforeValidator(_int_as_decimal),
-    Field(ge=0, max_digits=18, decimal_places=6, allow_inf_nan=False),
-]
+MONEY_MAX_DIGITS = 18
+MONEY_DECIMAL_PLACES = 6
+_MONEY_WHOLE_DIGITS = MONEY_MAX_DIGITS - MONEY_DECIMAL_PLACES
+
+
+def _digits(digit_count: int, exponent: int) -> tuple[int, int]:
+    """(decimal places, digits in all) of ``digit_count`` digits scaled by 10**exponent."""
+    if exponent >= 0:
+        return 0, digit_count + exponent
+    return -exponent, max(digit_count, -exponent)
+
+
+def _money_error(value: Decimal) -> PydanticKnownError | None:
+    """What ``Field(ge=0, allow_inf_nan=False, max_digits=18, decimal_places=6)`` says of
+    ``value``: the same checks in the same order, with pydantic's error types. A limit
+    counts as broken only when the value breaks it both as written and without its
+    trailing zeros (``1.0000000`` has 6 decimal places)."""
+    if not value >= 0:
+        return PydanticKnownError("greater_than_equal", {"ge": 0})
+    if not math.isfinite(value):  # as a float: 1E+400 is not finite
+        return PydanticKnownError("finite_number")
+    _, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)  # finite
+    places, total = _digits(len(digits), exponent)
+    kept = len(digits)
+    while kept and digits[kept - 1] == 0:
+        kept -= 1
+    bare_places, bare_total = _digits(kept, exponent + len(digits) - kept) if kept else (0, 1)
+    if total > MONEY_MAX_DIGITS and bare_total > MONEY_MAX_DIGITS:
+        return PydanticKnownError("decimal_max_digits", {"max_digits": MONEY_MAX_DIGITS})
+    if places > MONEY_DECIMAL_PLACES and bare_places > MONEY_DECIMAL_PLACES:
+        return PydanticKnownError("decimal_max_places", {"decimal_places": MONEY_DECIMAL_PLACES})
+    if total - places > _MONEY_WHOLE_DIGITS and bare_total - bare_places > _MONEY_WHOLE_DIGITS:
+        return PydanticKnownError("decimal_whole_digits", {"whole_digits": _MONEY_WHOLE_DIGITS})
+    return None
+
+
+def _money(value: Decimal) -> Decimal:
+    """The checks of ``_money_error`` in one call (pydantic runs a Python function per
+    constraint here), with a shortcut for the usual amount that is well within them."""
+    if value.is_finite() and value >= 0:  # within the limits below, finite as a float too
+        _, digits, exponent = value.as_tuple()
+        assert isinstance(exponent, int)
+        places, total = _digits(len(digits), exponent)
+        if (
+            total <= MONEY_MAX_DIGITS
+            and places <= MONEY_DECIMAL_PLACES
+            and total - places <= _MONEY_WHOLE_DIGITS
+        ):
+            return value
+    error = _money_error(value)
+    if error is not None:
+        raise error
+    return value
+
+
+# A non-negative amount: at most 18 digits, 6 of them decimals (ints are read as Decimal).
+Money = Annotated[Decimal, BeforeValidator(_int_as_decimal), AfterValidator(_money)]
 Quantity = Annotated[int, Field(ge=1, le=1_000_000)]
 Identifier = Annotated[str, Field(min_length=1, max_length=255, pattern=r"^[^\x00-\x1f/]+$")]
 Text = Annotated[str, Field(max_length=65_536)]

@@ -16,13 +16,11 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, model_va
 from pydantic_core import PydanticCustomError
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute
 
 from mock_ingrid.api.current.errors import error_body
 from mock_ingrid.api.endpoint import json_response, runtime_of
 from mock_ingrid.api.errors import ApiError
 from mock_ingrid.api.query import int_param
-from mock_ingrid.api.resource import resource
 from mock_ingrid.api.types import WIRE_CONFIG
 from mock_ingrid.control.common import read_control_body
 from mock_ingrid.control.faults import (
@@ -352,11 +350,3 @@ def _similar_json(entry: Entry) -> Json:
         "merchant": entry.merchant,
         "status": entry.status,
     }
-
-
-ROUTES: list[BaseRoute] = [
-    resource("/_mock/faults", get=list_faults, post=create_fault, delete=clear_faults),
-    resource("/_mock/faults/{faultId}", get=get_fault, delete=delete_fault),
-    resource("/_mock/journal", get=list_journal, delete=clear_journal),
-    resource("/_mock/journal/verify", post=verify_journal),
-]

@@ -11,11 +11,10 @@ name the merchant by its full key or by that fingerprint.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
@@ -75,23 +74,54 @@ class Capture:
         return self.size > self._kept
 
 
-@dataclass(slots=True, eq=False)
 class Entry:
-    """One call. ``key`` is the raw ``x-api-key``: kept for filtering, never shown."""
+    """One call. ``key`` is the raw ``x-api-key``: kept for filtering, never shown.
 
-    at: datetime
-    method: str
-    path: str
-    query: bytes
-    key: str | None
-    request_headers: Headers
-    request_body: Capture = field(default_factory=Capture)
-    status: int | None = None  # None: no response (a dropped connection, a crash)
-    response_headers: Headers = field(default_factory=list)
-    response_body: Capture = field(default_factory=Capture)
-    latency_ms: float = 0.0
-    fault: str | None = None  # the injected fault in header syntax, e.g. "status=503"
-    seq: int = 0
+    A plain class with slots rather than a dataclass: one is built per API call,
+    and its ``__init__`` is the cheapest Python can run."""
+
+    __slots__ = (
+        "at",
+        "fault",
+        "key",
+        "latency_s",
+        "method",
+        "path",
+        "query",
+        "request_body",
+        "request_headers",
+        "response_body",
+        "response_headers",
+        "seq",
+        "status",
+    )
+
+    def __init__(
+        self,
+        at: datetime,
+        method: str,
+        path: str,
+        query: bytes,
+        key: str | None,
+        request_headers: Headers,
+    ) -> None:
+        self.at = at
+        self.method = method
+        self.path = path
+        self.query = query
+        self.key = key
+        self.request_headers = request_headers
+        self.request_body = Capture()
+        self.status: int | None = None  # None: no response (a dropped connection, a crash)
+        self.response_headers: Headers = []
+        self.response_body = Capture()
+        self.latency_s = 0.0  # rounded when read: ``round`` costs more than the rest
+        self.fault: str | None = None  # the injected fault in header syntax, e.g. "status=503"
+        self.seq = 0
+
+    @property
+    def latency_ms(self) -> float:
+        return round(self.latency_s * 1000, 3)
 
     @property
     def merchant(self) -> str | None:
@@ -251,6 +281,8 @@ class Journal:
     def _similar(self, criteria: Criteria) -> list[Entry]:
         """Near misses: calls on a matching path that fail another criterion, and calls
         on a path spelled much like the pattern; the closest first."""
+        import difflib  # only a failed verification needs it: not imported at start-up
+
         pattern = criteria.path.text if criteria.path else ""
         ranked = []
         for entry in self._entries:

@@ -102,8 +102,10 @@ class ControlMiddleware:
 
     async def _api(self, scope: Scope, receive: Receive, send: Send, path: str) -> None:
         key, fault_header, has_body = _scan(scope["headers"])
-        faults, journal = self.diagnostics.faults, self.diagnostics.journal
-        if fault_header is None and not faults.rules and not journal.capacity:
+        diagnostics = self.diagnostics
+        journal = diagnostics.journal
+        plain = fault_header is None and not diagnostics.faults.rules
+        if plain and not journal.capacity:
             await self.app(scope, receive, send)
             return
         method: str = scope["method"]
@@ -113,7 +115,10 @@ class ControlMiddleware:
         exchange = _Exchange(entry, receive, send, request_done=not has_body)
         started = perf_counter()
         try:
-            await self._serve(scope, exchange, fault_header)
+            if plain:  # the common case: nothing to inject, only the journal
+                await self.app(scope, exchange.receive, exchange.send)
+            else:
+                await self._serve(scope, exchange, fault_header)
         except ConnectionDropped:
             raise
         except Exception:
@@ -123,7 +128,7 @@ class ControlMiddleware:
                 entry.status = 500
             raise
         finally:
-            entry.latency_ms = round((perf_counter() - started) * 1000, 3)
+            entry.latency_s = perf_counter() - started
             if journal.capacity:
                 journal.record(entry)
 
@@ -193,18 +198,21 @@ class _Exchange:
         return message
 
     async def send(self, message: Message) -> None:
-        if message["type"] == "http.response.start":
+        kind = message["type"]
+        if kind == "http.response.body":
+            self.entry.response_body.add(message.get("body", b""))
+        elif kind == "http.response.start":
             # An app that answers without reading the body (401, 404, 413, 415): read
             # what the journal keeps now, while the server still delivers it.
             if not self.request_done:
                 await self.drain(self.entry.request_body.limit)
-            headers = [*message.get("headers", ()), *self.extra_headers]
             if self.extra_headers:
+                headers = [*message.get("headers", ()), *self.extra_headers]
                 message = {**message, "headers": headers}
+            else:
+                headers = list(message.get("headers", ()))
             self.entry.status = message["status"]
             self.entry.response_headers = headers
-        elif message["type"] == "http.response.body":
-            self.entry.response_body.add(message.get("body", b""))
         await self._send(message)
 
     async def drain(self, limit: int | None = None) -> None:

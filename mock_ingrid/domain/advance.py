@@ -20,7 +20,7 @@ from mock_ingrid.domain.lifecycle import (
     ReportStatus,
     ReturnStatus,
 )
-from mock_ingrid.domain.merchant import Merchant
+from mock_ingrid.domain.merchant import Merchant, one_instant
 from mock_ingrid.domain.model import ReportAction, Return
 
 Step = Callable[[Merchant, str], object]
@@ -28,6 +28,7 @@ Step = Callable[[Merchant, str], object]
 S = ReturnStatus
 
 
+@one_instant
 def inspect_all_approved(m: Merchant, return_id: str) -> None:
     """The warehouse approves every unit still expected (or a held review is approved)."""
     ret = m.returns[return_id]
@@ -43,6 +44,7 @@ def inspect_all_approved(m: Merchant, return_id: str) -> None:
     warehouse.submit_report(m, ReportInput(items, return_id=return_id))
 
 
+@one_instant
 def settle_everything(m: Merchant, return_id: str) -> None:
     """The merchant confirms every open refund (for its total) and exchange."""
     ret = m.returns[return_id]
@@ -90,6 +92,7 @@ def path_to(source: str, target: str) -> list[tuple[str, str, Step]] | None:
     return None
 
 
+@one_instant
 def advance_return(m: Merchant, return_id: str, target: str) -> Return:
     ret = m.require_return(return_id)
     path = path_to(ret.status, target)

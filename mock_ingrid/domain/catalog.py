@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from mock_ingrid.domain.commands import ProductInput, VariantInput
 from mock_ingrid.domain.errors import ProblemCollector
-from mock_ingrid.domain.merchant import Merchant
+from mock_ingrid.domain.merchant import Merchant, one_instant
 from mock_ingrid.domain.model import Product, Variant
 
 
+@one_instant
 def upsert_product(m: Merchant, data: ProductInput) -> tuple[Product, bool]:
     """Create or update a product; variants in ``data`` are upserted, others kept."""
     _check_unique_variants(data.variants or [])
@@ -38,6 +39,7 @@ def patch_product(m: Merchant, product_id: str, changes: ProductInput) -> Produc
     return product
 
 
+@one_instant
 def upsert_variant(m: Merchant, product_id: str, data: VariantInput) -> tuple[Variant, bool]:
     product = m.require_product(product_id)
     created = data.variant_id not in product.variants

@@ -64,7 +64,7 @@ class Lifecycle:
             for event, sources, target in rows
             for source in sources
         )
-        self._table = {(t.event, t.source): t.target for t in self.transitions}
+        self._table = {(t.event, t.source): t for t in self.transitions}
 
     @property
     def states(self) -> frozenset[str]:
@@ -83,6 +83,11 @@ class Lifecycle:
 
     def target(self, entity_id: str, status: str, event: str) -> str:
         """The status ``event`` leads to from ``status``, or an error naming what is allowed."""
+        return self.transition(entity_id, status, event).target
+
+    def transition(self, entity_id: str, status: str, event: str) -> Transition:
+        """The (shared) transition ``event`` takes from ``status``, or an error naming
+        what is allowed."""
         try:
             return self._table[(event, status)]
         except KeyError:

@@ -8,10 +8,11 @@ from datetime import datetime
 from mock_ingrid.domain.commands import LineItemInput, OrderInput, ShipmentInput
 from mock_ingrid.domain.errors import ProblemCollector
 from mock_ingrid.domain.lifecycle import ReturnStatus
-from mock_ingrid.domain.merchant import Merchant
+from mock_ingrid.domain.merchant import Merchant, one_instant
 from mock_ingrid.domain.model import LineItem, Order, Shipment, ShipmentLine
 
 
+@one_instant
 def upsert_order(m: Merchant, data: OrderInput) -> tuple[Order, bool]:
     """Create or replace an order. Every rule is checked before anything changes."""
     existing = m.orders.get(data.order_id)
@@ -29,8 +30,8 @@ def upsert_order(m: Merchant, data: OrderInput) -> tuple[Order, bool]:
         order_id=data.order_id,
         internal_id=existing.internal_id if existing else m.ids.next_int("order"),
         currency=data.currency,
-        shipping_cost=data.shipping_cost,
-        total_amount=data.total_amount,
+        shipping_cost=m.amount(data.shipping_cost),
+        total_amount=m.amount(data.total_amount),
         ordered_at=data.ordered_at or (existing.ordered_at if existing else now),
         created_at=existing.created_at if existing else now,
         line_items={
@@ -41,10 +42,10 @@ def upsert_order(m: Merchant, data: OrderInput) -> tuple[Order, bool]:
         shipments=[_shipment(s) for s in data.shipments],
         order_name=data.order_name,
         order_number=data.order_number,
-        gift_card_amount=data.gift_card_amount,
-        taxes_amount=data.taxes_amount,
+        gift_card_amount=m.amount(data.gift_card_amount),
+        taxes_amount=None if data.taxes_amount is None else m.amount(data.taxes_amount),
         shipped_at=data.shipped_at or _first_shipped_at(data.shipments),
-        tags=list(data.tags),
+        tags=data.tags,  # the command is built per call: its list is the order's own
     )
     m.orders[data.order_id] = order
     return order, existing is None
@@ -58,13 +59,13 @@ def _line_item(m: Merchant, data: LineItemInput, previous: LineItem | None) -> L
         product_id=data.product_id,
         variant_id=data.variant_id,
         quantity=data.quantity,
-        original_unit_price=data.original_unit_price,
-        discounted_unit_price=(
+        original_unit_price=m.amount(data.original_unit_price),
+        discounted_unit_price=m.amount(
             data.discounted_unit_price
             if data.discounted_unit_price is not None
             else data.original_unit_price
         ),
-        unit_taxes=data.unit_taxes,
+        unit_taxes=m.amount(data.unit_taxes),
         title=data.title,
         sku=data.sku if data.sku is not None else variant.sku,
     )

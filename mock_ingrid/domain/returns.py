@@ -8,7 +8,7 @@ from datetime import timedelta
 from mock_ingrid.domain.commands import ReturnItemInput
 from mock_ingrid.domain.errors import InvalidInput, ProblemCollector
 from mock_ingrid.domain.lifecycle import CREATED, ReturnStatus
-from mock_ingrid.domain.merchant import Merchant
+from mock_ingrid.domain.merchant import Merchant, one_instant
 from mock_ingrid.domain.model import (
     ExchangeRequest,
     ItemStatus,
@@ -33,6 +33,7 @@ def returnable_units(m: Merchant, order: Order) -> Counter[str]:
     return units
 
 
+@one_instant
 def create_return(
     m: Merchant, order_id: str, items: list[ReturnItemInput], customer_note: str | None = None
 ) -> Return:
@@ -50,13 +51,14 @@ def create_return(
         customer_note=customer_note,
     )
     m.returns[ret.return_id] = ret
-    m.returns_by_order.setdefault(order_id, []).append(ret.return_id)
+    m.add_return_of_order(order_id, ret.return_id)
     _move(m, ret, "create")
     if m.settings.auto_confirm_returns:
         confirm_return(m, ret.return_id)
     return ret
 
 
+@one_instant
 def confirm_return(m: Merchant, return_id: str) -> Return:
     """The return is accepted and a return shipment is booked with the carrier."""
     ret = m.require_return(return_id)
@@ -67,6 +69,7 @@ def confirm_return(m: Merchant, return_id: str) -> Return:
     return ret
 
 
+@one_instant
 def mark_label_ready(
     m: Merchant, return_id: str, tracking_reference: str | None = None, carrier: str | None = None
 ) -> Return:
@@ -78,12 +81,14 @@ def mark_label_ready(
     return ret
 
 
+@one_instant
 def scan_in_transit(m: Merchant, return_id: str) -> Return:
     ret = m.require_return(return_id)
     _move(m, ret, "scan_in_transit")
     return ret
 
 
+@one_instant
 def deliver_to_warehouse(m: Merchant, return_id: str) -> Return:
     """The parcel reached the warehouse; inspection (a warehouse report) is still to come."""
     ret = m.require_return(return_id)
@@ -92,6 +97,7 @@ def deliver_to_warehouse(m: Merchant, return_id: str) -> Return:
     return ret
 
 
+@one_instant
 def cancel_return(m: Merchant, return_id: str) -> Return:
     ret = m.require_return(return_id)
     # Items keep their status, as in the reference's example of a cancelled return.
@@ -99,6 +105,7 @@ def cancel_return(m: Merchant, return_id: str) -> Return:
     return ret
 
 
+@one_instant
 def lose_in_transit(m: Merchant, return_id: str) -> Return:
     """The carrier lost the parcel: every item still out is settled as if received."""
     ret = m.require_return(return_id)
@@ -110,6 +117,7 @@ def lose_in_transit(m: Merchant, return_id: str) -> Return:
     return ret
 
 
+@one_instant
 def mark_no_return_needed(m: Merchant, return_id: str, return_item_ids: list[str]) -> Return:
     """The customer keeps these items; when no item is left to send, settle at once."""
     ret = m.require_return(return_id)

@@ -13,7 +13,7 @@ from mock_ingrid.domain.lifecycle import (
     RefundStatus,
     ReturnStatus,
 )
-from mock_ingrid.domain.merchant import Merchant
+from mock_ingrid.domain.merchant import Merchant, one_instant
 from mock_ingrid.domain.model import (
     ExchangeItem,
     ExchangeOrder,
@@ -33,6 +33,7 @@ def settled_units(item: ReturnItem) -> int:
     return item.approved_quantity
 
 
+@one_instant
 def settle(m: Merchant, ret: Return, event: str = "settle") -> None:
     """Create the refund and/or exchange a processed return calls for, or complete it."""
     order = m.require_order(ret.order_id)
@@ -55,6 +56,7 @@ def settle(m: Merchant, ret: Return, event: str = "settle") -> None:
     _move_return(m, ret, event)
 
 
+@one_instant
 def complete_refund(
     m: Merchant, refund_id: str, amount: Decimal, currency: str, transaction_id: str | None
 ) -> RefundTransaction:
@@ -74,18 +76,21 @@ def complete_refund(
     return refund
 
 
+@one_instant
 def fail_refund(m: Merchant, refund_id: str) -> RefundTransaction:
     refund = m.require_refund(refund_id)
     _move_refund(m, refund, "fail")
     return refund
 
 
+@one_instant
 def retry_refund(m: Merchant, refund_id: str) -> RefundTransaction:
     refund = m.require_refund(refund_id)
     _move_refund(m, refund, "retry")
     return refund
 
 
+@one_instant
 def complete_exchange(
     m: Merchant,
     exchange_id: str,
@@ -104,6 +109,7 @@ def complete_exchange(
     return exchange
 
 
+@one_instant
 def cancel_exchange(m: Merchant, exchange_id: str) -> ExchangeOrder:
     exchange = m.require_exchange(exchange_id)
     _move_exchange(m, exchange, "cancel")
@@ -146,16 +152,18 @@ def _create_refund(m: Merchant, ret: Return, order: Order, units: dict[str, int]
         order_id=order.order_id,
         status=CREATED,
         currency=order.currency,
-        total_amount=breakdown.total_amount,
-        items_amount=breakdown.items_amount,
-        shipping_amount=breakdown.shipping_amount,
-        return_shipment_cost=breakdown.return_shipment_cost,
-        return_handling_cost=breakdown.return_handling_cost,
+        total_amount=m.amount(breakdown.total_amount),
+        items_amount=m.amount(breakdown.items_amount),
+        shipping_amount=m.amount(breakdown.shipping_amount),
+        return_shipment_cost=m.amount(breakdown.return_shipment_cost),
+        return_handling_cost=m.amount(breakdown.return_handling_cost),
         lines=breakdown.lines,
         created_at=now,
         updated_at=now,
-        gift_card_amount=breakdown.gift_card_amount,
+        gift_card_amount=m.amount(breakdown.gift_card_amount),
     )
+    for line in refund.lines:
+        line.amount = m.amount(line.amount)
     m.refunds[refund.refund_id] = refund
     ret.refund_ids.append(refund.refund_id)
     _move_refund(m, refund, "create")

@@ -8,7 +8,7 @@ from datetime import datetime
 from mock_ingrid.domain.commands import ReportInput, ReportItemInput
 from mock_ingrid.domain.errors import InvalidInput, InvalidTransition, NotFound, ProblemCollector
 from mock_ingrid.domain.lifecycle import CREATED, ReturnStatus
-from mock_ingrid.domain.merchant import Merchant
+from mock_ingrid.domain.merchant import Merchant, one_instant
 from mock_ingrid.domain.model import (
     ItemStatus,
     ReportAction,
@@ -28,6 +28,7 @@ _BEFORE_RECEIPT = {
 }
 
 
+@one_instant
 def submit_report(m: Merchant, data: ReportInput) -> WarehouseReport:
     """Record an inspection; with PROCESS_IMMEDIATELY the refund is computed at once."""
     ret = _find_return(m, data)
@@ -71,6 +72,7 @@ def submit_report(m: Merchant, data: ReportInput) -> WarehouseReport:
     return report
 
 
+@one_instant
 def approve_review(m: Merchant, report_id: str) -> WarehouseReport:
     report = m.require_report(report_id)
     m.move("report", report, report_id, report.return_id, "approve_review")
@@ -78,6 +80,7 @@ def approve_review(m: Merchant, report_id: str) -> WarehouseReport:
     return report
 
 
+@one_instant
 def reject_review(m: Merchant, report_id: str) -> WarehouseReport:
     """The reviewer overrules the report: nothing of it is refunded or exchanged."""
     report = m.require_report(report_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from schemathesis import Case
 
@@ -11,7 +12,8 @@ from tests.exercised import record_response
 
 
 def exercise(response: Any) -> None:
-    record_response(response.request.method, response.request.url.path, response.status_code)
+    path = unquote(urlsplit(str(response.request.url)).path)
+    record_response(response.request.method, path, response.status_code)
 
 
 current = load("current")

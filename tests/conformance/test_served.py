@@ -1,4 +1,4 @@
-"""current.json against a real ``mock-ingrid serve`` (fewer examples than in process)."""
+"""Each document against a real ``mock-ingrid serve`` (fewer examples than in process)."""
 
 from __future__ import annotations
 
@@ -24,10 +24,25 @@ def base_url() -> Iterator[str]:
         yield url
 
 
-schema = schemathesis.openapi.from_dict(load_spec("current"))
-configure(schema, SERVED_EXAMPLES)
+def served(document: str) -> Any:
+    schema = schemathesis.openapi.from_dict(load_spec(document))
+    configure(schema, SERVED_EXAMPLES)
+    return schema
 
 
-@schema.parametrize()
+current, legacy, control = served("current"), served("legacy"), served("control")
+
+
+@current.parametrize()
 def test_current_served(case: Case[Any], base_url: str) -> None:
+    case.call_and_validate(base_url=base_url)
+
+
+@legacy.parametrize()
+def test_legacy_served(case: Case[Any], base_url: str) -> None:
+    case.call_and_validate(base_url=base_url)
+
+
+@control.parametrize()
+def test_control_served(case: Case[Any], base_url: str) -> None:
     case.call_and_validate(base_url=base_url)

@@ -44,6 +44,7 @@ class Received:
     path: str
     headers: dict[str, str]
     body: bytes
+    peer: tuple[str, int] = ("", 0)  # the sender's address: one per connection
 
     @property
     def webhook_id(self) -> str:
@@ -117,7 +118,8 @@ class Receiver:
                 length = int(self.headers.get("content-length", "0"))
                 body = self.rfile.read(length)
                 headers = {k.lower(): v for k, v in self.headers.items()}
-                reply = receiver._reply_for(Received(self.path, headers, body))
+                peer = (str(self.client_address[0]), int(self.client_address[1]))
+                reply = receiver._reply_for(Received(self.path, headers, body, peer))
                 if reply.gate is not None:
                     reply.gate.wait(30)
                 self.send_response(reply.status)

@@ -15,6 +15,7 @@ import pytest
 from mock_ingrid.fixtures import load_fixture_data
 from mock_ingrid.settings import Settings
 from mock_ingrid.webhooks import WebhookVerificationError, verify
+from mock_ingrid.webhooks.dispatcher import PER_ORIGIN_CONCURRENCY
 from tests.webhooks import helpers
 from tests.webhooks.examples import assert_matches_example
 from tests.webhooks.helpers import (
@@ -256,3 +257,25 @@ def test_410_gone_disables_the_subscription_until_enabled_again() -> None:
         assert ok(http.post(f"{sub_url}/enable"))["status"] == "ENABLED"
         ok(http.post("/_mock/webhooks/events/" + delivery["eventId"] + "/resend"))
         wait_until(lambda: rx.count() == 2, what="the resend after enabling")
+
+
+def test_a_backlog_goes_over_a_few_kept_alive_connections_with_the_documented_headers() -> None:
+    with receiving() as rx, shop(rx.url) as (_, http):
+        ok(http.post("/orders", json=helpers.order("ORD-2", units=12)))
+        ok(http.post("/_mock/webhooks/pause"))
+        for _ in range(12):
+            helpers.open_return(http, "ORD-2")
+        ok(http.post("/_mock/webhooks/resume"))
+        wait_until(lambda: all_succeeded(http, 12), what="the backlog")
+    received = rx.snapshot()
+    assert len(received) == 12
+    # Attempts to one origin run at most PER_ORIGIN_CONCURRENCY at a time, and reuse
+    # their connections: without keep-alive each of the 12 would come from its own.
+    assert len({r.peer for r in received}) <= PER_ORIGIN_CONCURRENCY
+    for request in received:
+        verify(request.body, request.headers, SECRET)
+        assert request.path == "/hooks"
+        assert request.headers["host"] == rx.url.removeprefix("http://").removesuffix("/hooks")
+        assert request.headers["content-type"] == "application/json"
+        assert request.headers["content-length"] == str(len(request.body))
+        assert request.headers["user-agent"].startswith("mock-ingrid/")

@@ -114,7 +114,7 @@ def _return_item(item: ReturnItem) -> Json:
                 "subReasonLabel": item.reason.sub_reason_label,
             }
         )
-    data["status"] = item.status.value
+    data["status"] = item.status  # a StrEnum: the JSON shows its value
     if item.exchange is not None:
         data["exchangeToProductId"] = item.exchange.to_product_id
         data["exchangeToVariantId"] = item.exchange.to_variant_id

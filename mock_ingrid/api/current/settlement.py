@@ -10,22 +10,25 @@ from mock_ingrid.api.current.errors import ERRORS
 from mock_ingrid.api.current.listing import page_response
 from mock_ingrid.api.current.schemas import ExchangeCompleteBody, RefundCompleteBody
 from mock_ingrid.api.endpoint import api_endpoint, json_response, read_model
+from mock_ingrid.api.paging import ById, in_id_order
 from mock_ingrid.domain import settlement
 from mock_ingrid.domain.lifecycle import ExchangeStatus, RefundStatus
 from mock_ingrid.domain.merchant import Merchant
 
 endpoint = api_endpoint(ERRORS)
+REFUND_STATUSES = list(RefundStatus)
+EXCHANGE_STATUSES = list(ExchangeStatus)
 
 
 @endpoint
 async def list_refund_transactions(request: Request, m: Merchant) -> Response:
     return page_response(
         request,
-        m.refunds.values(),
+        in_id_order(m, "refunds", m.refunds) or m.refunds.values(),
         render.refund_transaction,
         when=lambda t: t.created_at,
-        in_status=m.refunds_in,
-        statuses=list(RefundStatus),
+        in_status=lambda status: ById(m.status_index["refund"].get(status, ()), m.refunds),
+        statuses=REFUND_STATUSES,
     )
 
 
@@ -50,11 +53,11 @@ async def complete_refund_transaction(request: Request, m: Merchant) -> Response
 async def list_exchanges(request: Request, m: Merchant) -> Response:
     return page_response(
         request,
-        m.exchanges.values(),
+        in_id_order(m, "exchanges", m.exchanges) or m.exchanges.values(),
         render.exchange_order,
         when=lambda e: e.created_at,
-        in_status=m.exchanges_in,
-        statuses=list(ExchangeStatus),
+        in_status=lambda status: ById(m.status_index["exchange"].get(status, ()), m.exchanges),
+        statuses=EXCHANGE_STATUSES,
     )
 
 
