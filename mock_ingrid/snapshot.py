@@ -280,7 +280,7 @@ def _dump(value: Any) -> Any:
         return format_instant(value)
     if isinstance(value, dict):
         return {key: _dump(item) for key, item in value.items()}
-    if isinstance(value, list):
+    if isinstance(value, (list, tuple)):  # a tuple field is a list in the file
         return [_dump(item) for item in value]
     return value
 
@@ -298,6 +298,11 @@ def _load(kind: Any, raw: Any, path: str) -> Any:
         return [
             _load(item, entry, f"{path}[{i}]") for i, entry in enumerate(_expect(raw, list, path))
         ]
+    if origin is tuple:  # ``tuple[X, ...]``: a list in the file
+        item, _ = typing.get_args(kind)
+        return tuple(
+            _load(item, entry, f"{path}[{i}]") for i, entry in enumerate(_expect(raw, list, path))
+        )
     if origin is dict:
         _, item = typing.get_args(kind)
         return {

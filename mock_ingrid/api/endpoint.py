@@ -167,7 +167,8 @@ async def read_json(request: Request) -> Any:
         ) from None
 
 
-async def read_model(request: Request, model: type[M]) -> M:
+async def read_object(request: Request) -> dict[str, Any]:
+    """The JSON object of the body (what ``read_model`` validates)."""
     data = await read_json(request)
     if not isinstance(data, dict):
         raise ApiError(
@@ -176,7 +177,11 @@ async def read_model(request: Request, model: type[M]) -> M:
             "the request body must be a JSON object",
             [Problem("$", "INVALID_TYPE", "expected an object")],
         )
-    return validate_model(model, data)
+    return data
+
+
+async def read_model(request: Request, model: type[M]) -> M:
+    return validate_model(model, await read_object(request))
 
 
 _IDENTIFIER = re.compile(r"[^\x00-\x1f/]{1,255}")

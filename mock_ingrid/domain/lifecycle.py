@@ -47,8 +47,11 @@ class ReportStatus(StrEnum):
     REJECTED = "REJECTED"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Transition:
+    """One row of a lifecycle, shared by every change that takes it (compared and
+    hashed by identity: histories key their shapes on it, see ``model._append``)."""
+
     event: str
     source: str
     target: str

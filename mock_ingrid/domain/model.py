@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -183,18 +183,70 @@ class StatusChange:
 
 
 class HasHistory:
-    """An entity with a status history, kept compact: the ``history`` slot holds a
-    flat tuple alternating the lifecycle's (shared) ``Transition`` and the instant it
-    happened, 16 bytes per change instead of a 64-byte object in a list. The
-    ``history`` attribute still reads (and is set, by ``__init__`` and snapshot
-    imports) as a list of ``StatusChange``; ``compact_history`` installs it."""
+    """An entity with a status history, kept compact. The ``history`` slot holds a
+    tuple ``(shape, *instants)``: ``shape`` lists each change's (lifecycle-shared)
+    ``Transition`` with where its instant is (the entity's ``created_at``, or one of
+    the distinct ``instants`` after it), and is shared by every entity that went the
+    same way (see ``_append``). A report or refund (every change at its creation)
+    then holds one shared tuple; a settled return (four changes: two at its creation,
+    two at its inspection) one instant.
+
+    ``history`` reads as a tuple of ``StatusChange`` (built on each read: it is no
+    list to append to; ``record_change`` is the one way to add a change) and is set,
+    by ``__init__`` and snapshot imports, from any sequence of them;
+    ``compact_history`` installs it."""
 
     __slots__ = ()
     _history_slot: Any  # the dataclass's member descriptor of the ``history`` slot
+    created_at: datetime
 
     def record_change(self, step: Transition, at: datetime) -> None:
         slot = type(self)._history_slot
-        slot.__set__(self, (*slot.__get__(self), step, at))
+        slot.__set__(self, _append(slot.__get__(self), step, at, self.created_at))
+
+
+# A history's shape: each change's transition and where its instant is: ``CREATED_AT``
+# or an index into the instants that follow the shape.
+_Shape = tuple[tuple[Transition, int], ...]
+CREATED_AT = -1
+_EMPTY: tuple[_Shape] = ((),)
+# (shape, transition, instant) -> ``(longer,)``, the shape one change longer (in the
+# tuple that is the whole history when no instant is stored). Past the bound, new
+# shapes are made as they come (still correct, only not shared).
+_SHAPES: dict[tuple[_Shape, Transition, int], tuple[_Shape]] = {}
+SHARED_SHAPES = 4096
+
+
+def _same(a: datetime | None, b: datetime) -> bool:
+    """The same instant, read the same: the very object (one operation stamps one,
+    see ``one_instant``), or an equal one with the same zone."""
+    return a is b or (a is not None and a == b and a.tzinfo is b.tzinfo and a.fold == b.fold)
+
+
+def _append(
+    flat: tuple[Any, ...], step: Transition, at: datetime, created: datetime | None
+) -> tuple[Any, ...]:
+    """The compact history ``flat`` with one more change."""
+    count = len(flat) - 1  # instants stored
+    if _same(created, at):
+        index, stored = CREATED_AT, False
+    elif count and _same(flat[-1], at):
+        index, stored = count - 1, False
+    else:
+        index, stored = count, True
+    key = (flat[0], step, index)
+    bare = _SHAPES.get(key)
+    if bare is None:
+        bare = ((*flat[0], (step, index)),)
+        if len(_SHAPES) < SHARED_SHAPES:
+            _SHAPES[key] = bare
+    if stored:
+        return (*bare, *flat[1:], at)
+    return (*bare, *flat[1:]) if count else bare
+
+
+def _instant(entity: HasHistory, flat: tuple[Any, ...], index: int) -> datetime:
+    return entity.created_at if index == CREATED_AT else flat[index + 1]
 
 
 _E = TypeVar("_E", bound=type[HasHistory])
@@ -209,19 +261,20 @@ def compact_history(kind: str) -> Callable[[_E], _E]:
 def _install_history(cls: _E, shared: dict[tuple[str, str, str], Transition]) -> _E:
     slot = cls.__dict__["history"]
 
-    def read(self: HasHistory) -> list[StatusChange]:
+    def read(self: HasHistory) -> tuple[StatusChange, ...]:
         flat = slot.__get__(self)
-        return [
-            StatusChange(step.event, step.source, step.target, at)
-            for step, at in zip(flat[::2], flat[1::2], strict=True)
-        ]
+        return tuple(
+            StatusChange(step.event, step.source, step.target, _instant(self, flat, index))
+            for step, index in flat[0]
+        )
 
-    def write(self: HasHistory, changes: list[StatusChange]) -> None:
-        flat: list[Any] = []
+    def write(self: HasHistory, changes: Iterable[StatusChange]) -> None:
+        created = getattr(self, "created_at", None)  # set first: ``history`` is last
+        flat: tuple[Any, ...] = _EMPTY
         for change in changes:
             key = (change.event, change.source, change.target)
-            flat += (shared.get(key) or Transition(*key), change.at)
-        slot.__set__(self, tuple(flat))
+            flat = _append(flat, shared.get(key) or Transition(*key), change.at, created)
+        slot.__set__(self, flat)
 
     cls._history_slot = slot
     setattr(cls, "history", property(read, write))  # noqa: B010
@@ -234,16 +287,18 @@ class Return(HasHistory):
     return_id: str
     order_id: str
     status: str
-    items: list[ReturnItem]
+    items: tuple[ReturnItem, ...]  # fixed once created (48 bytes for one; a list 88)
     created_at: datetime
     updated_at: datetime
     shipment: ReturnShipment | None = None
     customer_note: str | None = None
     report_id: str | None = None
     delivered_at: datetime | None = None
-    refund_ids: list[str] = field(default_factory=list)
-    exchange_ids: list[str] = field(default_factory=list)
-    history: list[StatusChange] = field(default_factory=list)
+    # Tuples: most returns have one refund and no exchange (48 and 0 bytes; lists
+    # take 88 and 56). Settlement adds to them by replacing the tuple.
+    refund_ids: tuple[str, ...] = ()
+    exchange_ids: tuple[str, ...] = ()
+    history: tuple[StatusChange, ...] = ()
 
     def item(self, return_item_id: str) -> ReturnItem | None:
         for item in self.items:
@@ -280,12 +335,12 @@ class WarehouseReport(HasHistory):
     order_id: str
     status: str
     processing: ReportProcessing
-    items: list[ReportItem]
+    items: tuple[ReportItem, ...]
     created_at: datetime
     tracking_reference: str | None = None
     return_station: str | None = None
     comment: str | None = None
-    history: list[StatusChange] = field(default_factory=list)
+    history: tuple[StatusChange, ...] = ()
 
 
 @dataclass(slots=True)
@@ -308,14 +363,14 @@ class RefundTransaction(HasHistory):
     shipping_amount: Decimal
     return_shipment_cost: Decimal
     return_handling_cost: Decimal
-    lines: list[RefundLine]
+    lines: tuple[RefundLine, ...]
     created_at: datetime
     updated_at: datetime
     gift_card_amount: Decimal = ZERO
     refunded_amount: Decimal | None = None
     transaction_id: str | None = None
     completed_at: datetime | None = None
-    history: list[StatusChange] = field(default_factory=list)
+    history: tuple[StatusChange, ...] = ()
 
 
 @dataclass(slots=True)
@@ -339,11 +394,11 @@ class ExchangeOrder(HasHistory):
     status: str
     currency: str
     exchange_cost: Decimal
-    items: list[ExchangeItem]
+    items: tuple[ExchangeItem, ...]
     created_at: datetime
     updated_at: datetime
     completed_order_id: str | None = None
     completed_order_number: str | None = None
     completed_order_name: str | None = None
     completed_at: datetime | None = None
-    history: list[StatusChange] = field(default_factory=list)
+    history: tuple[StatusChange, ...] = ()

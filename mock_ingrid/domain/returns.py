@@ -45,7 +45,7 @@ def create_return(
         return_id=m.ids.next("return"),
         order_id=order_id,
         status=CREATED,
-        items=[_return_item(m, item) for item in items],
+        items=tuple([_return_item(m, item) for item in items]),
         created_at=now,
         updated_at=now,
         customer_note=customer_note,

@@ -157,7 +157,7 @@ def _create_refund(m: Merchant, ret: Return, order: Order, units: dict[str, int]
         shipping_amount=m.amount(breakdown.shipping_amount),
         return_shipment_cost=m.amount(breakdown.return_shipment_cost),
         return_handling_cost=m.amount(breakdown.return_handling_cost),
-        lines=breakdown.lines,
+        lines=tuple(breakdown.lines),
         created_at=now,
         updated_at=now,
         gift_card_amount=m.amount(breakdown.gift_card_amount),
@@ -165,7 +165,7 @@ def _create_refund(m: Merchant, ret: Return, order: Order, units: dict[str, int]
     for line in refund.lines:
         line.amount = m.amount(line.amount)
     m.refunds[refund.refund_id] = refund
-    ret.refund_ids.append(refund.refund_id)
+    ret.refund_ids = (*ret.refund_ids, refund.refund_id)
     _move_refund(m, refund, "create")
     _move_refund(m, refund, "await_external_refund")
 
@@ -195,12 +195,12 @@ def _create_exchange(m: Merchant, ret: Return, order: Order, items: list[ReturnI
         status=CREATED,
         currency=order.currency,
         exchange_cost=m.settings.exchange_cost,
-        items=[_exchange_item(m, order, item) for item in items],
+        items=tuple([_exchange_item(m, order, item) for item in items]),
         created_at=now,
         updated_at=now,
     )
     m.exchanges[exchange.exchange_id] = exchange
-    ret.exchange_ids.append(exchange.exchange_id)
+    ret.exchange_ids = (*ret.exchange_ids, exchange.exchange_id)
     _move_exchange(m, exchange, "create")
     _move_exchange(m, exchange, "await_external_handling")
 

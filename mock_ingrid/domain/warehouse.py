@@ -41,17 +41,19 @@ def submit_report(m: Merchant, data: ReportInput) -> WarehouseReport:
         order_id=ret.order_id,
         status=CREATED,
         processing=data.processing,
-        items=[
-            ReportItem(
-                item.return_item_id,
-                item.order_line_item_id,
-                given.sku,
-                given.quantity,
-                given.action,
-                given.comment,
-            )
-            for given, item in matched
-        ],
+        items=tuple(
+            [
+                ReportItem(
+                    item.return_item_id,
+                    item.order_line_item_id,
+                    given.sku,
+                    given.quantity,
+                    given.action,
+                    given.comment,
+                )
+                for given, item in matched
+            ]
+        ),
         created_at=now,
         tracking_reference=data.tracking_reference,
         return_station=data.return_station,

@@ -90,15 +90,17 @@ BODIES_PER_BLOCK = 64
 
 class _MerchantRows:
     """Where one merchant's messages sit in the log: its sequence numbers are
-    consecutive, so the row of ``seq`` is ``rows[seq - first_seq]``."""
+    consecutive, so the row of ``seq`` is ``rows[seq - first_seq]``. ``number`` is its
+    place in the log's list of merchants (what each row stores)."""
 
-    __slots__ = ("first_seq", "merchant", "prefix", "rows")
+    __slots__ = ("first_seq", "merchant", "number", "prefix", "rows")
 
-    def __init__(self, merchant: str, prefix: str, first_seq: int) -> None:
+    def __init__(self, merchant: str, prefix: str, first_seq: int, number: int) -> None:
         self.merchant = merchant
         self.prefix = prefix
         self.first_seq = first_seq
-        self.rows = array("Q")
+        self.number = number
+        self.rows = array("I")
 
 
 class MessageLog(Mapping[str, Message]):
@@ -119,9 +121,15 @@ class MessageLog(Mapping[str, Message]):
     def _reset(self) -> None:
         self._prefixes: dict[str, list[_MerchantRows]] = {}
         self._last: _MerchantRows | None = None  # the merchant of the last message added
-        self._owner: list[_MerchantRows] = []
-        self._seq = array("Q")
-        self._type: list[str] = []
+        # Small numbers per row (4 and 2 bytes, not 8-byte references): the merchant
+        # (an index into ``_merchants``), its sequence number, the event type (an
+        # index into ``_types``).
+        self._merchants: list[_MerchantRows] = []
+        self._owner = array("I")
+        self._seq = array("I")
+        self._types: list[str] = []
+        self._type_numbers: dict[str, int] = {}
+        self._type = array("H")
         self._return: list[str] = []
         self._entity: list[str] = []
         self._at: list[datetime] = []
@@ -137,14 +145,19 @@ class MessageLog(Mapping[str, Message]):
             candidates = self._prefixes.setdefault(prefix, [])
             rows = next((r for r in candidates if r.merchant == message.merchant), None)
             if rows is None:
-                rows = _MerchantRows(message.merchant, prefix, seq)
+                rows = _MerchantRows(message.merchant, prefix, seq, len(self._merchants))
                 candidates.append(rows)
+                self._merchants.append(rows)
             self._last = rows
         assert seq == rows.first_seq + len(rows.rows), "a merchant's messages are consecutive"
+        type_number = self._type_numbers.get(message.event_type)
+        if type_number is None:
+            type_number = self._type_numbers[message.event_type] = len(self._types)
+            self._types.append(message.event_type)
         rows.rows.append(len(self._owner))
-        self._owner.append(rows)
+        self._owner.append(rows.number)
         self._seq.append(seq)
-        self._type.append(message.event_type)
+        self._type.append(type_number)
         self._return.append(message.return_id)
         self._entity.append(message.entity_id)
         self._at.append(message.triggered_at)
@@ -175,11 +188,11 @@ class MessageLog(Mapping[str, Message]):
         return self._cached[1][start:end]
 
     def _message(self, row: int) -> Message:
-        owner = self._owner[row]
+        owner = self._merchants[self._owner[row]]
         return Message(
             f"msg_{owner.prefix}_{self._seq[row]}",
             owner.merchant,
-            self._type[row],
+            self._types[self._type[row]],
             self._return[row],
             self._entity[row],
             self._at[row],
@@ -196,8 +209,9 @@ class MessageLog(Mapping[str, Message]):
         return isinstance(message_id, str) and self._row(message_id) is not None
 
     def __iter__(self) -> Iterator[str]:
-        for row, owner in enumerate(self._owner):
-            yield f"msg_{owner.prefix}_{self._seq[row]}"
+        merchants = self._merchants
+        for row, number in enumerate(self._owner):
+            yield f"msg_{merchants[number].prefix}_{self._seq[row]}"
 
     def __len__(self) -> int:
         return len(self._owner)

@@ -20,6 +20,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 import schemathesis
+
+# Imported here, at a shallow stack, rather than lazily while schemathesis generates
+# the coverage phase during collection: CPython 3.11.7's compile() can then fail with
+# "AST constructor recursion depth mismatch" when pytest rewrites the module.
+import schemathesis.transport.asgi
+import schemathesis.transport.wsgi
 from schemathesis.config._checks import NegativeDataRejectionConfig
 from schemathesis.specs.openapi.schemas import OpenApiSchema
 

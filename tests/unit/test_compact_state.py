@@ -149,3 +149,19 @@ def test_running_clock_stamps_still_move_between_operations() -> None:
     clock.advance(timedelta(minutes=5))
     returns.cancel_return(m, first.return_id)
     assert first.history[-1].at - first.history[0].at == timedelta(minutes=5)
+
+
+def test_the_history_is_read_only_and_shares_the_creation_instant() -> None:
+    m = merchant(State(ControlledClock()))
+    order(m)
+    ret = returns.create_return(m, "O1", [ReturnItemInput("L1", 1)])
+    with pytest.raises(AttributeError):
+        ret.history.append(ret.history[0])  # type: ignore[attr-defined]
+    assert Return._history_slot.__get__(ret)[1:] == ()  # both changes at created_at
+    assert all(c.at is ret.created_at for c in ret.history)
+    restored = State(m.clock)
+    exported = export_state(_state_of(m))
+    import_state(restored, exported)
+    again = restored.merchants[m.key].returns[ret.return_id]
+    assert Return._history_slot.__get__(again)[1:] == ()  # equal instants stored once
+    assert export_state(restored) == exported

@@ -253,7 +253,7 @@ def test_manual_review_holds_the_refund_until_approved() -> None:
             processing=ReportProcessing.MANUAL_REVIEW,
         ),
     )
-    assert (ret.status, ret.refund_ids, report.status) == ("RECEIVED", [], "AWAITING_REVIEW")
+    assert (ret.status, ret.refund_ids, report.status) == ("RECEIVED", (), "AWAITING_REVIEW")
     warehouse.approve_review(m, report.report_id)
     assert ret.status == "REFUND_PENDING"
     assert len(ret.refund_ids) == 1

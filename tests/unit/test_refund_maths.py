@@ -77,7 +77,7 @@ def test_all_items_denied_completes_the_return_without_a_refund() -> None:
     order(m)
     ret = return_of(m)
     _inspect(m, ret, L1=(0, 1))
-    assert ret.refund_ids == []
+    assert ret.refund_ids == ()
     assert ret.status == "COMPLETED"
 
 
