@@ -49,7 +49,8 @@ class ControlledClock:
     def now(self) -> datetime:
         if self._frozen_at is not None:
             return self._frozen_at
-        return datetime.now(UTC) + self._offset
+        offset = self._offset
+        return datetime.now(UTC) + offset if offset else datetime.now(UTC)
 
     @property
     def frozen(self) -> bool:

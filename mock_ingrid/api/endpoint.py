@@ -6,7 +6,7 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from mock_ingrid.api.errors import ApiError, problems_from
@@ -115,8 +115,10 @@ def api_endpoint(
             except DomainError as error:
                 return renderer.domain_error(request, error)
             finally:
-                # "immediate" progression steps run once the request's own change is done.
-                runtime.run_due()
+                # "immediate" progression steps run once the request's own change is done
+                # (with no timer pending there is nothing to run).
+                if runtime.timers:
+                    runtime.run_due()
 
         endpoint.__name__ = handler.__name__
         endpoint.__doc__ = handler.__doc__
@@ -125,11 +127,40 @@ def api_endpoint(
     return decorate
 
 
-async def read_body(request: Request) -> bytes:
-    limit = runtime_of(request).settings.max_body_bytes
+async def read_body(request: Request, limit: int | None = None) -> bytes:
+    """The whole body, up to ``limit`` bytes (``--max-body-bytes`` by default): what
+    ``request.stream()`` gives, read from ``receive`` without its generator."""
+    if limit is None:
+        limit = runtime_of(request).settings.max_body_bytes
     declared = header(request, b"content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise _too_large(limit)
+    if hasattr(request, "_body") or request._stream_consumed:  # read before: Starlette's way
+        return await _read_stream(request, limit)
+    receive = request._receive
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        kind = message["type"]
+        if kind == "http.request":
+            chunk = message.get("body", b"")
+            last = not message.get("more_body", False)
+            if last:
+                request._stream_consumed = True
+            if chunk:
+                size += len(chunk)
+                if size > limit:
+                    raise _too_large(limit)
+                chunks.append(chunk)
+            if last:
+                return b"".join(chunks)
+        elif kind == "http.disconnect":
+            request._is_disconnected = True
+            raise ClientDisconnect()
+
+
+async def _read_stream(request: Request, limit: int) -> bytes:
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
@@ -154,7 +185,11 @@ async def read_json(request: Request) -> Any:
             f"send Content-Type: application/json, not '{media}' "
             "(with curl: -H 'content-type: application/json')",
         )
-    body = await read_body(request)
+    return parse_json_body(await read_body(request))
+
+
+def parse_json_body(body: bytes) -> Any:
+    """The JSON document of a request body; an empty or invalid one is a 400."""
     if not body.strip():
         raise ApiError(
             400, "MALFORMED_JSON", "the request body is empty; a JSON object is expected"

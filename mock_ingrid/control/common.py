@@ -10,9 +10,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from mock_ingrid.api.current.errors import ERRORS
-from mock_ingrid.api.endpoint import JSON_TYPE, read_body, runtime_of, validate_model
+from mock_ingrid.api.endpoint import (
+    JSON_TYPE,
+    parse_json_body,
+    read_body,
+    runtime_of,
+    validate_model,
+)
 from mock_ingrid.api.errors import ApiError
-from mock_ingrid.api.jsonio import JsonSyntaxError, loads
 from mock_ingrid.domain.errors import DomainError, Problem
 from mock_ingrid.domain.merchant import Merchant
 
@@ -79,28 +84,7 @@ async def read_document(request: Request) -> Any:
             415, "UNSUPPORTED_MEDIA_TYPE", f"send Content-Type: {JSON_TYPE}, not '{media}'"
         )
     limit = max(runtime_of(request).settings.max_body_bytes, DOCUMENT_BODY_LIMIT)
-    too_large = ApiError(413, "PAYLOAD_TOO_LARGE", f"the request body is larger than {limit} bytes")
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise too_large
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise too_large
-        chunks.append(chunk)
-    raw = b"".join(chunks)
-    if not raw.strip():
-        raise ApiError(
-            400, "MALFORMED_JSON", "the request body is empty; a JSON object is expected"
-        )
-    try:
-        return loads(raw)
-    except JsonSyntaxError as exc:
-        raise ApiError(
-            400, "MALFORMED_JSON", f"the request body is not valid JSON: {exc}"
-        ) from None
+    return parse_json_body(await read_body(request, limit))
 
 
 async def read_control_body(
@@ -109,23 +93,16 @@ async def read_control_body(
     """Parse the body into ``model``; when nothing is required, no body means the defaults.
     An optional field is left out, not sent as ``null``, unless it is in ``nullable``."""
     raw = await read_body(request)
-    if not raw.strip():
-        if required:
-            raise ApiError(
-                400, "MALFORMED_JSON", "the request body is empty; a JSON object is expected"
-            )
+    empty = not raw.strip()
+    if empty and not required:
         return model()
-    media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-    if media and media != JSON_TYPE and not media.endswith("+json"):
-        raise ApiError(
-            415, "UNSUPPORTED_MEDIA_TYPE", f"send Content-Type: {JSON_TYPE}, not '{media}'"
-        )
-    try:
-        data = loads(raw)
-    except JsonSyntaxError as exc:
-        raise ApiError(
-            400, "MALFORMED_JSON", f"the request body is not valid JSON: {exc}"
-        ) from None
+    if not empty:  # an empty body is refused as such, whatever its content type
+        media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+        if media and media != JSON_TYPE and not media.endswith("+json"):
+            raise ApiError(
+                415, "UNSUPPORTED_MEDIA_TYPE", f"send Content-Type: {JSON_TYPE}, not '{media}'"
+            )
+    data = parse_json_body(raw)
     if not isinstance(data, dict):
         raise ApiError(
             400,

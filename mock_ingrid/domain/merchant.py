@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left, insort
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, MutableSequence
 from datetime import datetime
 from decimal import Decimal
 from functools import wraps
@@ -35,6 +36,9 @@ INDEXED_KINDS = ("return", "refund", "exchange")
 # are kept as they come.
 SHARED_AMOUNTS = 4096
 
+# The largest id an ``array('q')`` of the status index holds.
+_INT64_MAX = 2**63 - 1
+
 
 class HasLifecycle(Protocol):
     status: str
@@ -65,8 +69,13 @@ class Merchant:
         # A tuple per order (one return is the common case: 48 bytes, a list 104).
         self.returns_by_order: dict[str, tuple[str, ...]] = {}
         self.returns_by_tracking: dict[str, str] = {}
-        # kind -> status -> numeric ids in creation order, for filtered lists.
-        self.status_index: dict[str, dict[str, list[int]]] = {k: {} for k in INDEXED_KINDS}
+        # kind -> status -> numeric ids in creation order, for filtered lists. An
+        # ``array('q')`` per status holds 8 bytes an id; a list would hold a pointer to
+        # an int object of its own (40 bytes an id, two ids a settled return). An id
+        # past 64 bits (a restored snapshot may hold one) turns its bucket into a list.
+        self.status_index: dict[str, dict[str, MutableSequence[int]]] = {
+            k: {} for k in INDEXED_KINDS
+        }
         self._listeners = listeners if listeners is not None else []
         self.event_seq = 0
         self._instant: datetime | None = None  # while an operation runs: see one_instant
@@ -108,7 +117,12 @@ class Merchant:
             at = bisect_left(bucket, number)
             if at < len(bucket) and bucket[at] == number:
                 del bucket[at]
-        insort(buckets.setdefault(target, []), number)
+        into = buckets.get(target)
+        if into is None:
+            into = buckets[target] = array("q")
+        if number > _INT64_MAX and isinstance(into, array):
+            into = buckets[target] = list(into)
+        insort(into, number)
 
     def rebind(self, listeners: list[EventListener]) -> None:
         """Send future events to ``listeners`` (after loading in a scratch state)."""

@@ -88,7 +88,7 @@ class ShipmentLine:
 @dataclass(slots=True)
 class Shipment:
     shipment_id: str
-    lines: list[ShipmentLine]
+    lines: tuple[ShipmentLine, ...]
     shipped_at: datetime | None = None
     tracking_reference: str | None = None
     carrier: str | None = None
@@ -105,13 +105,13 @@ class Order:
     created_at: datetime
     line_items: dict[str, LineItem]
     shipping_address: JsonObject
-    shipments: list[Shipment] = field(default_factory=list)
+    shipments: tuple[Shipment, ...] = ()
     order_name: str | None = None
     order_number: int | None = None
     gift_card_amount: Decimal = ZERO
     taxes_amount: Decimal | None = None
     shipped_at: datetime | None = None
-    tags: list[str] = field(default_factory=list)
+    tags: tuple[str, ...] = ()
 
     def shipped_quantity(self, line_item_id: str) -> int:
         return sum(

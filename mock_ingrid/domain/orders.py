@@ -9,7 +9,7 @@ from mock_ingrid.domain.commands import LineItemInput, OrderInput, ShipmentInput
 from mock_ingrid.domain.errors import ProblemCollector
 from mock_ingrid.domain.lifecycle import ReturnStatus
 from mock_ingrid.domain.merchant import Merchant, one_instant
-from mock_ingrid.domain.model import LineItem, Order, Shipment, ShipmentLine
+from mock_ingrid.domain.model import LineItem, Order, Shipment, ShipmentLine, Variant
 
 
 @one_instant
@@ -17,8 +17,9 @@ def upsert_order(m: Merchant, data: OrderInput) -> tuple[Order, bool]:
     """Create or replace an order. Every rule is checked before anything changes."""
     existing = m.orders.get(data.order_id)
     problems = ProblemCollector()
-    _check_line_items(m, data.line_items, problems)
-    _check_shipments(data, problems)
+    variants = _check_line_items(m, data.line_items, problems)
+    if data.shipments:
+        _check_shipments(data, problems)
     _check_amounts(data, problems)
     if existing is not None:
         _check_returns_still_fit(m, existing, data, problems)
@@ -35,24 +36,27 @@ def upsert_order(m: Merchant, data: OrderInput) -> tuple[Order, bool]:
         ordered_at=data.ordered_at or (existing.ordered_at if existing else now),
         created_at=existing.created_at if existing else now,
         line_items={
-            item.line_item_id: _line_item(m, item, previous_lines.get(item.line_item_id))
-            for item in data.line_items
+            item.line_item_id: _line_item(
+                m, item, previous_lines.get(item.line_item_id), variant.sku
+            )
+            for item, variant in zip(data.line_items, variants, strict=True)
         },
         shipping_address=data.shipping_address,
-        shipments=[_shipment(s) for s in data.shipments],
+        shipments=tuple([_shipment(s) for s in data.shipments]),
         order_name=data.order_name,
         order_number=data.order_number,
         gift_card_amount=m.amount(data.gift_card_amount),
         taxes_amount=None if data.taxes_amount is None else m.amount(data.taxes_amount),
         shipped_at=data.shipped_at or _first_shipped_at(data.shipments),
-        tags=data.tags,  # the command is built per call: its list is the order's own
+        tags=tuple(data.tags),  # () for none: one shared empty tuple
     )
     m.orders[data.order_id] = order
     return order, existing is None
 
 
-def _line_item(m: Merchant, data: LineItemInput, previous: LineItem | None) -> LineItem:
-    variant = m.products[data.product_id].variants[data.variant_id]
+def _line_item(
+    m: Merchant, data: LineItemInput, previous: LineItem | None, variant_sku: str | None
+) -> LineItem:
     return LineItem(
         line_item_id=data.line_item_id,
         internal_id=previous.internal_id if previous else m.ids.next_int("line_item"),
@@ -67,17 +71,19 @@ def _line_item(m: Merchant, data: LineItemInput, previous: LineItem | None) -> L
         ),
         unit_taxes=m.amount(data.unit_taxes),
         title=data.title,
-        sku=data.sku if data.sku is not None else variant.sku,
+        sku=data.sku if data.sku is not None else variant_sku,
     )
 
 
 def _shipment(data: ShipmentInput) -> Shipment:
     return Shipment(
         shipment_id=data.shipment_id,
-        lines=[
-            ShipmentLine(line.order_line_item_id, line.quantity, line.shipment_line_item_id)
-            for line in data.lines
-        ],
+        lines=tuple(
+            [
+                ShipmentLine(line.order_line_item_id, line.quantity, line.shipment_line_item_id)
+                for line in data.lines
+            ]
+        ),
         shipped_at=data.shipped_at,
         tracking_reference=data.tracking_reference,
         carrier=data.carrier,
@@ -89,7 +95,11 @@ def _first_shipped_at(shipments: list[ShipmentInput]) -> datetime | None:
     return min(dates) if dates else None
 
 
-def _check_line_items(m: Merchant, items: list[LineItemInput], problems: ProblemCollector) -> None:
+def _check_line_items(
+    m: Merchant, items: list[LineItemInput], problems: ProblemCollector
+) -> list[Variant]:
+    """Check each item's references; the variant of each (when every one is known)."""
+    variants: list[Variant] = []
     seen: set[str] = set()
     for index, item in enumerate(items):
         path = f"lineItems[{index}]"
@@ -107,12 +117,15 @@ def _check_line_items(m: Merchant, items: list[LineItemInput], problems: Problem
                 "UNKNOWN_PRODUCT",
                 f"product '{item.product_id}' does not exist; create it with POST /products first",
             )
-        elif item.variant_id not in product.variants:
+        elif (variant := product.variants.get(item.variant_id)) is None:
             problems.add(
                 f"{path}.variantId",
                 "UNKNOWN_VARIANT",
                 f"product '{item.product_id}' has no variant '{item.variant_id}'",
             )
+        else:
+            variants.append(variant)
+    return variants
 
 
 def _check_shipments(data: OrderInput, problems: ProblemCollector) -> None:

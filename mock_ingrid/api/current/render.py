@@ -94,7 +94,7 @@ def order(o: Order) -> Json:
             "shippingAddress": o.shipping_address,
             "lineItems": [_line_item(item) for item in o.line_items.values()],
             "shipments": [_shipment(s) for s in o.shipments],
-            "tags": o.tags,
+            "tags": list(o.tags),  # a list, as a patch merged over it is validated
         }
     )
 
