@@ -41,7 +41,7 @@ from mock_ingrid.domain.commands import (
 )
 from mock_ingrid.domain.merchant import Merchant
 from mock_ingrid.domain.model import ReportAction
-from mock_ingrid.runtime import Runtime, freeze_heap
+from mock_ingrid.runtime import Runtime, freeze_heap, tune_collector
 from mock_ingrid.settings import Settings
 
 API_KEY = "bench"
@@ -118,6 +118,7 @@ def main() -> None:
     load(runtime, args.returns, pool=args.pool)
     gc.enable()
     freeze_heap()
+    tune_collector()  # as mock-ingrid serve does
     loaded = time.perf_counter() - started
     m = runtime.state.merchant(API_KEY)
     stats = {

@@ -364,11 +364,12 @@ def serve(settings: Settings) -> None:
     import uvicorn
 
     from mock_ingrid.app import create_app
-    from mock_ingrid.runtime import Runtime
+    from mock_ingrid.runtime import Runtime, tune_collector
     from mock_ingrid.state_file import StateFileError, load_state_file
 
     runtime = Runtime.build(settings)
     runtime.freezes_heap = True  # this process is the server: see runtime.freeze_heap
+    tune_collector()
     loaded = 0
     if settings.fixtures:  # the fixture module (and pydantic) only when there are fixtures
         from mock_ingrid.fixtures import FixtureError, load_fixture_paths

@@ -116,6 +116,21 @@ class Runtime:
         return keys
 
 
+# The youngest generation's threshold for a server process (CPython's default: 700).
+SERVER_GC_THRESHOLD = 50_000
+
+
+def tune_collector() -> None:
+    """In a server process: collect the youngest generation every 50,000 allocations
+    rather than every 700. One API request allocates a few hundred objects, nearly all
+    freed by reference counting when it ends, so the default walks the young objects
+    of every other request for nothing; measured with wrk, POST /orders served about
+    15% more requests per second with this threshold (bench/run.py). The older
+    generations keep their defaults, so long-lived garbage is still found."""
+    _, middle, oldest = gc.get_threshold()
+    gc.set_threshold(SERVER_GC_THRESHOLD, middle, oldest)
+
+
 def freeze_heap() -> None:
     """After a bulk load: collect once, then move every object left (the loaded data,
     the app itself) into the collector's permanent generation (``gc.freeze``).

@@ -165,3 +165,16 @@ def test_the_history_is_read_only_and_shares_the_creation_instant() -> None:
     again = restored.merchants[m.key].returns[ret.return_id]
     assert Return._history_slot.__get__(again)[1:] == ()  # equal instants stored once
     assert export_state(restored) == exported
+
+
+def test_a_server_process_collects_young_objects_less_often() -> None:
+    import gc
+
+    from mock_ingrid.runtime import SERVER_GC_THRESHOLD, tune_collector
+
+    before = gc.get_threshold()
+    try:
+        tune_collector()
+        assert gc.get_threshold() == (SERVER_GC_THRESHOLD, *before[1:])
+    finally:
+        gc.set_threshold(*before)
