@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 
 import orjson
-import uvicorn
+from serving import serve
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -50,14 +50,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args()
-    uvicorn.run(
-        app,
-        host="127.0.0.1",
-        port=args.port,
-        log_level="warning",
-        access_log=False,
-        server_header=False,
-    )
+    serve(app, args.port)
 
 
 if __name__ == "__main__":

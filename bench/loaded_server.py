@@ -24,7 +24,7 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-import uvicorn
+from serving import serve
 
 from mock_ingrid.app import create_app
 from mock_ingrid.domain import catalog, orders, returns, warehouse
@@ -132,14 +132,7 @@ def main() -> None:
         "webhook_messages": len(runtime.webhooks.outbox.messages),
     }
     print(json.dumps(stats), flush=True)
-    uvicorn.run(
-        create_app(runtime=runtime),
-        host="127.0.0.1",
-        port=args.port,
-        log_level="warning",
-        access_log=False,
-        server_header=False,
-    )
+    serve(create_app(runtime=runtime), args.port)
 
 
 if __name__ == "__main__":
