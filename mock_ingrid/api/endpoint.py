@@ -176,6 +176,11 @@ def _too_large(limit: int) -> ApiError:
 
 
 async def read_json(request: Request) -> Any:
+    return parse_json_body(await read_json_bytes(request))
+
+
+async def read_json_bytes(request: Request) -> bytes:
+    """The body of a request that declares JSON (or declares nothing), unparsed."""
     content_type = header(request, b"content-type") or ""
     media = content_type.split(";", 1)[0].strip().lower()
     if media and media != JSON_TYPE and not media.endswith("+json"):
@@ -185,7 +190,7 @@ async def read_json(request: Request) -> Any:
             f"send Content-Type: application/json, not '{media}' "
             "(with curl: -H 'content-type: application/json')",
         )
-    return parse_json_body(await read_body(request))
+    return await read_body(request)
 
 
 def parse_json_body(body: bytes) -> Any:
@@ -204,7 +209,11 @@ def parse_json_body(body: bytes) -> Any:
 
 async def read_object(request: Request) -> dict[str, Any]:
     """The JSON object of the body (what ``read_model`` validates)."""
-    data = await read_json(request)
+    return json_object(await read_json(request))
+
+
+def json_object(data: Any) -> dict[str, Any]:
+    """``data`` when it is a JSON object; a 400 otherwise."""
     if not isinstance(data, dict):
         raise ApiError(
             400,

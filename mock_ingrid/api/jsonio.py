@@ -6,6 +6,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
+import msgspec
 import orjson
 
 from mock_ingrid.money import wire
@@ -79,3 +80,30 @@ def loads(body: bytes) -> Any:
         raise JsonSyntaxError("the JSON is nested too deeply") from None
     except ValueError as exc:  # e.g. an integer with more digits than Python allows
         raise JsonSyntaxError(str(exc)) from None
+
+
+# msgspec's decoder: about four times as fast as ``json`` with the duplicate-key hook,
+# and as exact (a float's text goes to ``Decimal`` unchanged); it refuses NaN, a BOM,
+# invalid UTF-8 and control characters in strings as ``loads`` does. What it cannot
+# tell is a key given twice: ``scan_plain`` counts the keys in the text instead.
+_SCANNER = msgspec.json.Decoder(float_hook=Decimal)
+_WHITESPACE = b" \t\r\n"
+
+
+def scan_plain(body: bytes) -> tuple[Any, int] | None:
+    """A fast parse of a body with no backslash: its value and how many keys its
+    objects hold in the text; None when the body is not such a body or does not parse
+    (``loads`` then says why). The value is what ``loads`` gives, except that a key
+    given twice holds its last value: a caller that counts the keys of every object
+    it reads and finds the same number knows that no key was given twice.
+
+    Without a backslash every ``"`` delimits a string, so in valid JSON ``"`` then a
+    colon, whitespace left out, can only end a key (the string's own whitespace going
+    too does not matter: it holds no ``"``)."""
+    if b"\\" in body:
+        return None
+    try:
+        value = _SCANNER.decode(body)
+    except (msgspec.DecodeError, RecursionError):
+        return None
+    return value, body.translate(None, _WHITESPACE).count(b'":')

@@ -27,28 +27,30 @@ def upsert_order(m: Merchant, data: OrderInput) -> tuple[Order, bool]:
 
     now = m.now()
     previous_lines = existing.line_items if existing else {}
+    amount = m.amount
+    line_items = {}
+    for item, variant in zip(data.line_items, variants, strict=True):
+        line_items[item.line_item_id] = _line_item(
+            m, item, previous_lines.get(item.line_item_id), variant.sku
+        )
+    # Positional: an order is built on every write, and keywords cost twice as much.
     order = Order(
-        order_id=data.order_id,
-        internal_id=existing.internal_id if existing else m.ids.next_int("order"),
-        currency=data.currency,
-        shipping_cost=m.amount(data.shipping_cost),
-        total_amount=m.amount(data.total_amount),
-        ordered_at=data.ordered_at or (existing.ordered_at if existing else now),
-        created_at=existing.created_at if existing else now,
-        line_items={
-            item.line_item_id: _line_item(
-                m, item, previous_lines.get(item.line_item_id), variant.sku
-            )
-            for item, variant in zip(data.line_items, variants, strict=True)
-        },
-        shipping_address=data.shipping_address,
-        shipments=tuple([_shipment(s) for s in data.shipments]),
-        order_name=data.order_name,
-        order_number=data.order_number,
-        gift_card_amount=m.amount(data.gift_card_amount),
-        taxes_amount=None if data.taxes_amount is None else m.amount(data.taxes_amount),
-        shipped_at=data.shipped_at or _first_shipped_at(data.shipments),
-        tags=tuple(data.tags),  # () for none: one shared empty tuple
+        data.order_id,  # order_id
+        existing.internal_id if existing else m.ids.next_int("order"),  # internal_id
+        data.currency,  # currency
+        amount(data.shipping_cost),  # shipping_cost
+        amount(data.total_amount),  # total_amount
+        data.ordered_at or (existing.ordered_at if existing else now),  # ordered_at
+        existing.created_at if existing else now,  # created_at
+        line_items,  # line_items
+        data.shipping_address,  # shipping_address
+        tuple([_shipment(s) for s in data.shipments]) if data.shipments else (),  # shipments
+        data.order_name,  # order_name
+        data.order_number,  # order_number
+        amount(data.gift_card_amount),  # gift_card_amount
+        None if data.taxes_amount is None else amount(data.taxes_amount),  # taxes_amount
+        data.shipped_at or _first_shipped_at(data.shipments),  # shipped_at
+        tuple(data.tags),  # tags: () for none, one shared empty tuple
     )
     m.orders[data.order_id] = order
     return order, existing is None
@@ -57,21 +59,20 @@ def upsert_order(m: Merchant, data: OrderInput) -> tuple[Order, bool]:
 def _line_item(
     m: Merchant, data: LineItemInput, previous: LineItem | None, variant_sku: str | None
 ) -> LineItem:
-    return LineItem(
-        line_item_id=data.line_item_id,
-        internal_id=previous.internal_id if previous else m.ids.next_int("line_item"),
-        product_id=data.product_id,
-        variant_id=data.variant_id,
-        quantity=data.quantity,
-        original_unit_price=m.amount(data.original_unit_price),
-        discounted_unit_price=m.amount(
-            data.discounted_unit_price
-            if data.discounted_unit_price is not None
-            else data.original_unit_price
-        ),
-        unit_taxes=m.amount(data.unit_taxes),
-        title=data.title,
-        sku=data.sku if data.sku is not None else variant_sku,
+    amount = m.amount
+    original = amount(data.original_unit_price)
+    discounted = data.discounted_unit_price
+    return LineItem(  # positional, as ``Order`` above
+        data.line_item_id,  # line_item_id
+        previous.internal_id if previous else m.ids.next_int("line_item"),  # internal_id
+        data.product_id,  # product_id
+        data.variant_id,  # variant_id
+        data.quantity,  # quantity
+        original,  # original_unit_price
+        original if discounted is None else amount(discounted),  # discounted_unit_price
+        amount(data.unit_taxes),  # unit_taxes
+        data.title,  # title
+        data.sku if data.sku is not None else variant_sku,  # sku
     )
 
 
@@ -91,6 +92,8 @@ def _shipment(data: ShipmentInput) -> Shipment:
 
 
 def _first_shipped_at(shipments: list[ShipmentInput]) -> datetime | None:
+    if not shipments:
+        return None
     dates = [s.shipped_at for s in shipments if s.shipped_at is not None]
     return min(dates) if dates else None
 
@@ -102,10 +105,9 @@ def _check_line_items(
     variants: list[Variant] = []
     seen: set[str] = set()
     for index, item in enumerate(items):
-        path = f"lineItems[{index}]"
         if item.line_item_id in seen:
             problems.add(
-                f"{path}.lineItemId",
+                f"lineItems[{index}].lineItemId",
                 "DUPLICATE_ID",
                 f"line item '{item.line_item_id}' appears more than once",
             )
@@ -113,13 +115,13 @@ def _check_line_items(
         product = m.products.get(item.product_id)
         if product is None:
             problems.add(
-                f"{path}.productId",
+                f"lineItems[{index}].productId",
                 "UNKNOWN_PRODUCT",
                 f"product '{item.product_id}' does not exist; create it with POST /products first",
             )
         elif (variant := product.variants.get(item.variant_id)) is None:
             problems.add(
-                f"{path}.variantId",
+                f"lineItems[{index}].variantId",
                 "UNKNOWN_VARIANT",
                 f"product '{item.product_id}' has no variant '{item.variant_id}'",
             )

@@ -42,19 +42,21 @@ def product(p: Product) -> Json:
 
 
 def _line_item(item: LineItem) -> Json:
-    return _compact(
-        {
-            "lineItemId": item.line_item_id,
-            "productId": item.product_id,
-            "variantId": item.variant_id,
-            "title": item.title,
-            "sku": item.sku,
-            "originalUnitPrice": item.original_unit_price,
-            "discountedUnitPrice": item.discounted_unit_price,
-            "unitTaxes": item.unit_taxes,
-            "quantity": item.quantity,
-        }
-    )
+    # Built key by key rather than compacted: an order is rendered on every write.
+    data: Json = {
+        "lineItemId": item.line_item_id,
+        "productId": item.product_id,
+        "variantId": item.variant_id,
+    }
+    if item.title is not None:
+        data["title"] = item.title
+    if item.sku is not None:
+        data["sku"] = item.sku
+    data["originalUnitPrice"] = item.original_unit_price
+    data["discountedUnitPrice"] = item.discounted_unit_price
+    data["unitTaxes"] = item.unit_taxes
+    data["quantity"] = item.quantity
+    return data
 
 
 def _shipment(s: Shipment) -> Json:
@@ -79,24 +81,25 @@ def _shipment(s: Shipment) -> Json:
 
 
 def order(o: Order) -> Json:
-    return _compact(
-        {
-            "orderId": o.order_id,
-            "orderName": o.order_name,
-            "orderNumber": o.order_number,
-            "currencyCode": o.currency,
-            "shippingCost": o.shipping_cost,
-            "totalAmount": o.total_amount,
-            "giftCardAmount": o.gift_card_amount,
-            "taxesAmount": o.taxes_amount,
-            "orderedAt": o.ordered_at,
-            "shippedAt": o.shipped_at,
-            "shippingAddress": o.shipping_address,
-            "lineItems": [_line_item(item) for item in o.line_items.values()],
-            "shipments": [_shipment(s) for s in o.shipments],
-            "tags": list(o.tags),  # a list, as a patch merged over it is validated
-        }
-    )
+    data: Json = {"orderId": o.order_id}
+    if o.order_name is not None:
+        data["orderName"] = o.order_name
+    if o.order_number is not None:
+        data["orderNumber"] = o.order_number
+    data["currencyCode"] = o.currency
+    data["shippingCost"] = o.shipping_cost
+    data["totalAmount"] = o.total_amount
+    data["giftCardAmount"] = o.gift_card_amount
+    if o.taxes_amount is not None:
+        data["taxesAmount"] = o.taxes_amount
+    data["orderedAt"] = o.ordered_at
+    if o.shipped_at is not None:
+        data["shippedAt"] = o.shipped_at
+    data["shippingAddress"] = o.shipping_address
+    data["lineItems"] = [_line_item(item) for item in o.line_items.values()]
+    data["shipments"] = [_shipment(s) for s in o.shipments]
+    data["tags"] = list(o.tags)  # a list, as a patch merged over it is validated
+    return data
 
 
 def _return_item(item: ReturnItem) -> Json:

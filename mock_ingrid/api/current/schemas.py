@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
+from mock_ingrid.api.jsonio import scan_plain
 from mock_ingrid.api.types import (
     WIRE_CONFIG,
     AwareInstant,
@@ -463,26 +464,52 @@ def order_command(data: dict[str, Any]) -> OrderInput | None:
         taxes = get("taxesAmount")
         shipments = get("shipments")
         tags = get("tags")
-        return OrderInput(
-            order_id=_identifier(get("orderId")),
-            currency=currency,
-            shipping_cost=_amount(get("shippingCost")),
-            total_amount=_amount(get("totalAmount")),
-            shipping_address=_address(get("shippingAddress")),
-            line_items=[_line_item(item) for item in _objects(get("lineItems"), 1, 1_000)],
-            shipments=[]
-            if shipments is None
-            else [_shipment(s) for s in _objects(shipments, 0, 1_000)],
-            order_name=_short(get("orderName")),
-            order_number=number,
-            gift_card_amount=ZERO if gift is None else _amount(gift),
-            taxes_amount=None if taxes is None else _amount(taxes),
-            ordered_at=_instant(get("orderedAt")),
-            shipped_at=_instant(get("shippedAt")),
-            tags=[] if tags is None else _tags(tags),
+        return OrderInput(  # positional: keywords cost twice as much
+            _identifier(get("orderId")),  # order_id
+            currency,  # currency
+            _amount(get("shippingCost")),  # shipping_cost
+            _amount(get("totalAmount")),  # total_amount
+            _address(get("shippingAddress")),  # shipping_address
+            [_line_item(item) for item in _objects(get("lineItems"), 1, 1_000)],  # line_items
+            [] if shipments is None else [_shipment(s) for s in _objects(shipments, 0, 1_000)],
+            _short(get("orderName")),  # order_name
+            number,  # order_number
+            ZERO if gift is None else _amount(gift),  # gift_card_amount
+            None if taxes is None else _amount(taxes),  # taxes_amount
+            _instant(get("orderedAt")),  # ordered_at
+            _instant(get("shippedAt")),  # shipped_at
+            [] if tags is None else _tags(tags),  # tags
         )
     except _NotSure:
         return None
+
+
+def order_command_from_json(body: bytes) -> OrderInput | None:
+    """``order_command`` of the body's JSON, parsed by ``scan_plain``; None unless
+    both are sure (then parse the body with ``loads`` and try again)."""
+    scanned = scan_plain(body)
+    if scanned is None:
+        return None
+    data, keys_in_text = scanned
+    if type(data) is not dict:
+        return None
+    command = order_command(data)
+    if command is None or _keys_read(data) != keys_in_text:  # a key was given twice
+        return None
+    return command
+
+
+def _keys_read(data: dict[str, Any]) -> int:
+    """The keys of every object of a body ``order_command`` accepted. An object it
+    did not read (under a key it ignores) makes this fall short of the text's count."""
+    count = len(data) + len(data["shippingAddress"])
+    for item in data["lineItems"]:
+        count += len(item)
+    for shipment in data.get("shipments") or ():
+        count += len(shipment)
+        for line in shipment.get("lineItems", ()):
+            count += len(line)
+    return count
 
 
 # -- returns ------------------------------------------------------------------
