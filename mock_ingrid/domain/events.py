@@ -7,8 +7,8 @@ transitions that define it, so it fires exactly once per such transition.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from mock_ingrid.domain.lifecycle import (
     ExchangeStatus,
@@ -31,8 +31,10 @@ CURRENT_WEBHOOK_TYPES = ("REFUND_PENDING_EXTERNAL", "EXCHANGE_PENDING_EXTERNAL")
 LEGACY_WEBHOOK_TYPES = ("RETURN_CREATED", "RETURN_ARRIVED", "RETURN_COMPLETED")
 
 
-@dataclass(frozen=True, slots=True)
-class DomainEvent:
+class DomainEvent(NamedTuple):
+    """Immutable, as a frozen dataclass would be, at a quarter of its cost to build
+    (a report's processing records half a dozen)."""
+
     seq: int
     merchant: str
     entity: str

@@ -188,16 +188,16 @@ class Merchant:
         self._index_status(kind, entity_id, source, target)
         self.event_seq += 1
         record = DomainEvent(
-            seq=self.event_seq,
-            merchant=self.key,
-            entity=kind,
-            entity_id=entity_id,
-            return_id=return_id,
-            event=event,
-            source=source,
-            target=target,
-            at=at,
-            webhook=WEBHOOK_TRIGGERS.get((kind, target)),
+            self.event_seq,
+            self.key,
+            kind,
+            entity_id,
+            return_id,
+            event,
+            source,
+            target,
+            at,
+            WEBHOOK_TRIGGERS.get((kind, target)),
         )
         for listener in self._listeners:
             listener(record)

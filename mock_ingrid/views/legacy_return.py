@@ -9,6 +9,7 @@ Absent values are ``null`` (the fields are always present).
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
@@ -51,9 +52,15 @@ def status_url(base_url: str, ret: Return) -> str:
 
 
 def tracking_url(carrier: str, reference: str) -> str:
+    template, quoted_carrier = _tracking_page(carrier)
+    return template.format(carrier=quoted_carrier, ref=quote(reference, safe=""))
+
+
+@lru_cache(maxsize=256)
+def _tracking_page(carrier: str) -> tuple[str, str]:
+    """The carrier's page template and its name quoted (a shop has few carriers)."""
     key = "".join(ch for ch in carrier.upper() if ch.isalnum())
-    template = _TRACKING_PAGES.get(key, _FALLBACK_TRACKING_PAGE)
-    return template.format(carrier=quote(carrier, safe=""), ref=quote(reference, safe=""))
+    return _TRACKING_PAGES.get(key, _FALLBACK_TRACKING_PAGE), quote(carrier, safe="")
 
 
 def legacy_return_summary(m: Merchant, ret: Return, base_url: str) -> Json:
