@@ -108,6 +108,8 @@ class Runtime:
         """Load an exported state (``snapshot.import_state``, all or nothing); what the
         progression policies move by themselves gets its next step, counted from now."""
         keys = import_state(self.state, data, replace=replace)
+        for key in keys:
+            self.webhooks.outbox.continue_numbering(key, self.state.merchant(key).event_seq)
         if replace:
             self.timers.clear()
         self.progression.schedule_existing(keys)

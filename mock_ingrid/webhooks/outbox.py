@@ -244,6 +244,14 @@ class Outbox:
         # Kept across ``clear``: a webhook-id is never reused while the server runs.
         self._message_seq: dict[str, int] = {}
 
+    def continue_numbering(self, merchant: str, events: int) -> None:
+        """After an import (``--state-file``, ``PUT /_mock/state``) of a merchant that
+        has had ``events`` domain events: number its next messages past them. A
+        message is made by one event, so its sequence number never exceeded the
+        event count: no ``webhook-id`` a receiver saw before a restart comes again."""
+        if self._message_seq.get(merchant, 0) < events:
+            self._message_seq[merchant] = events
+
     # -- messages and deliveries ----------------------------------------------
 
     def add_message(
