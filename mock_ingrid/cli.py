@@ -8,6 +8,7 @@ import os
 import socket
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
 
 ENV_PREFIX = "MOCK_INGRID_"
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
+# The exit code of a server whose app did not start (uvicorn's, for ``uvicorn.run``).
+STARTUP_FAILURE = 3
 
 
 class CliError(Exception):
@@ -348,16 +351,21 @@ def settings_from(args: argparse.Namespace) -> Settings:
     )
 
 
-def _check_port_free(host: str, port: int) -> None:
+def _bind(host: str, port: int) -> socket.socket:
+    """The listening socket, bound here rather than by uvicorn: a port in use is a
+    clear error before anything loads, and with ``--port 0`` the port the system
+    chose is known, to print."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind((host, port))
-        except OSError as exc:
-            if exc.errno == errno.EADDRINUSE:
-                raise CliError(f"port {port} on {host} is already in use") from None
-            raise CliError(f"cannot bind {host}:{port}: {exc.strerror}") from None
+    listener = socket.socket(family, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listener.bind((host, port))
+    except OSError as exc:
+        listener.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise CliError(f"port {port} on {host} is already in use") from None
+        raise CliError(f"cannot bind {host}:{port}: {exc.strerror}") from None
+    return listener
 
 
 def serve(settings: Settings) -> None:
@@ -367,23 +375,28 @@ def serve(settings: Settings) -> None:
     from mock_ingrid.runtime import Runtime, tune_collector
     from mock_ingrid.state_file import StateFileError, load_state_file
 
+    listener = _bind(settings.host, settings.port)
+    settings = replace(settings, port=listener.getsockname()[1])
     runtime = Runtime.build(settings)
     runtime.freezes_heap = True  # this process is the server: see runtime.freeze_heap
     tune_collector()
     loaded = 0
-    if settings.fixtures:  # the fixture module (and pydantic) only when there are fixtures
-        from mock_ingrid.fixtures import FixtureError, load_fixture_paths
-
-        try:
-            loaded = load_fixture_paths(runtime.state, settings.fixtures)
-        except FixtureError as exc:
-            raise CliError(str(exc)) from None
     try:
-        runtime.remember_baseline()
-        restored = load_state_file(runtime)
-    except StateFileError as exc:
-        raise CliError(str(exc)) from None
-    _check_port_free(settings.host, settings.port)
+        if settings.fixtures:  # the fixture module (and pydantic) only with fixtures
+            from mock_ingrid.fixtures import FixtureError, load_fixture_paths
+
+            try:
+                loaded = load_fixture_paths(runtime.state, settings.fixtures)
+            except FixtureError as exc:
+                raise CliError(str(exc)) from None
+        try:
+            runtime.remember_baseline()
+            restored = load_state_file(runtime)
+        except StateFileError as exc:
+            raise CliError(str(exc)) from None
+    except CliError:
+        listener.close()
+        raise
     app = create_app(runtime=runtime)
     shown_host = f"[{settings.host}]" if ":" in settings.host else settings.host
     print(
@@ -393,7 +406,7 @@ def serve(settings: Settings) -> None:
         flush=True,
     )
     _print_webhooks(runtime)
-    uvicorn.run(
+    config = uvicorn.Config(
         app,
         host=settings.host,
         port=settings.port,
@@ -404,6 +417,10 @@ def serve(settings: Settings) -> None:
         ws="none",
         lifespan="on",
     )
+    server = uvicorn.Server(config)
+    server.run(sockets=[listener])
+    if not server.started:  # as ``uvicorn.run``: the app did not start (lifespan failed)
+        sys.exit(STARTUP_FAILURE)
 
 
 def _print_webhooks(runtime: Runtime) -> None:

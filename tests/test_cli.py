@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import httpx
 import pytest
 
 from mock_ingrid.settings import Settings
-from tests.server import free_port, run_cli, running_server
+from tests.server import ROOT, free_port, run_cli, running_server, wait_until_healthy
 
 pytestmark = pytest.mark.slow
 
@@ -68,6 +71,26 @@ def test_a_port_in_use_is_refused() -> None:
         result = run_cli("serve", "--port", str(port))
     assert result.returncode == 2
     assert f"port {port} on 127.0.0.1 is already in use" in result.stderr
+
+
+def test_port_0_serves_on_a_free_port_and_prints_it() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mock_ingrid", "serve", "--port", "0"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()  # printed before it serves; ends the read
+        found = re.search(r"listening on (http://127\.0\.0\.1:(\d+))", line)
+        assert found is not None, line
+        assert int(found[2]) != 0
+        wait_until_healthy(found[1], process)
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)
 
 
 def test_a_fixture_with_an_error_is_refused_with_file_and_path(tmp_path: Path) -> None:

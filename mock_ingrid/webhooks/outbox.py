@@ -89,9 +89,11 @@ BODIES_PER_BLOCK = 64
 
 
 class _MerchantRows:
-    """Where one merchant's messages sit in the log: its sequence numbers are
-    consecutive, so the row of ``seq`` is ``rows[seq - first_seq]``. ``number`` is its
-    place in the log's list of merchants (what each row stores)."""
+    """Where a run of one merchant's messages sits in the log: their sequence numbers
+    are consecutive, so the row of ``seq`` is ``rows[seq - first_seq]``. A merchant
+    has a new run where its numbering jumps (after an import, see
+    ``Outbox.continue_numbering``). ``number`` is its place in the log's list of runs
+    (what each row stores)."""
 
     __slots__ = ("first_seq", "merchant", "number", "prefix", "rows")
 
@@ -140,16 +142,16 @@ class MessageLog(Mapping[str, Message]):
 
     def add(self, message: Message, seq: int) -> None:
         rows = self._last
-        if rows is None or rows.merchant != message.merchant:
+        if rows is None or rows.merchant != message.merchant or not _continues(rows, seq):
             prefix = message_prefix(message.merchant)
             candidates = self._prefixes.setdefault(prefix, [])
-            rows = next((r for r in candidates if r.merchant == message.merchant), None)
+            found = (r for r in candidates if r.merchant == message.merchant and _continues(r, seq))
+            rows = next(found, None)
             if rows is None:
                 rows = _MerchantRows(message.merchant, prefix, seq, len(self._merchants))
                 candidates.append(rows)
                 self._merchants.append(rows)
             self._last = rows
-        assert seq == rows.first_seq + len(rows.rows), "a merchant's messages are consecutive"
         type_number = self._type_numbers.get(message.event_type)
         if type_number is None:
             type_number = self._type_numbers[message.event_type] = len(self._types)
@@ -222,6 +224,10 @@ class MessageLog(Mapping[str, Message]):
 
     def clear(self) -> None:
         self._reset()
+
+
+def _continues(rows: _MerchantRows, seq: int) -> bool:
+    return seq == rows.first_seq + len(rows.rows)
 
 
 @lru_cache(maxsize=4096)

@@ -40,6 +40,21 @@ def test_every_message_reads_back_identical_across_compressed_blocks() -> None:
         assert message.message_id in box.messages
 
 
+def test_numbering_that_jumps_after_an_import_keeps_every_message_found() -> None:
+    box = new_outbox()
+    added = [add(box, "a", 1, b"1"), add(box, "b", 2, b"2")]
+    box.continue_numbering("a", 10)
+    box.continue_numbering("b", 1)  # behind what it has: no change
+    added += [add(box, "a", 3, b"3"), add(box, "b", 4, b"4"), add(box, "a", 5, b"5")]
+    prefix = message_prefix("a")
+    ids = [m.message_id for m in added]
+    assert ids == [f"msg_{prefix}_1", ids[1], f"msg_{prefix}_11", ids[3], f"msg_{prefix}_12"]
+    assert ids[3].endswith("_2")
+    assert list(box.messages) == ids
+    assert [box.messages[i] for i in ids] == added
+    assert f"msg_{prefix}_5" not in box.messages
+
+
 def test_the_body_kept_is_an_exact_copy_of_what_was_rendered() -> None:
     box = new_outbox()
     rendered = b'{"type":"RETURN_CREATED"}'
