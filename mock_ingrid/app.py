@@ -10,13 +10,16 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
+from starlette.middleware.errors import ServerErrorMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import ASGIApp
 
 from mock_ingrid.api.current.errors import ERRORS as CURRENT_ERRORS
 from mock_ingrid.api.current.routes import ROUTES as CURRENT_ROUTES
 from mock_ingrid.api.endpoint import ErrorRenderer
 from mock_ingrid.api.errors import ApiError
+from mock_ingrid.api.handled_errors import HandledErrors
 from mock_ingrid.api.legacy.errors import ERRORS as LEGACY_ERRORS
 from mock_ingrid.api.legacy.routes import ROUTES as LEGACY_ROUTES
 from mock_ingrid.api.resource import RouteEndpoint
@@ -123,10 +126,22 @@ def _middleware(runtime: Runtime) -> list[Middleware]:
     return stack
 
 
+class _App(Starlette):
+    """Starlette with ``HandledErrors`` where its ``ExceptionMiddleware`` would be."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        handlers = dict(self.exception_handlers)
+        internal = handlers.pop(Exception, None)
+        app: ASGIApp = HandledErrors(self.router, handlers)
+        for cls, args, kwargs in reversed(self.user_middleware):
+            app = cls(app, *args, **kwargs)
+        return ServerErrorMiddleware(app, handler=internal, debug=self.debug)
+
+
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> Starlette:
     """Build the app. State is created here, eagerly: test clients may skip lifespan."""
     runtime = runtime or Runtime.build(settings or Settings())
-    app = Starlette(
+    app = _App(
         routes=[*CONTROL_ROUTES, *LEGACY_ROUTES, *CURRENT_ROUTES],
         exception_handlers={
             HTTPException: _http_error,
