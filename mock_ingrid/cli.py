@@ -19,6 +19,7 @@ from mock_ingrid.settings import (
     DEFAULT_HOST,
     DEFAULT_MAX_BODY_BYTES,
     DEFAULT_PORT,
+    DEFAULT_WEBHOOK_HISTORY,
     DEFAULT_WEBHOOK_SCHEDULE,
     DEFAULT_WEBHOOK_TIMEOUT,
     Settings,
@@ -274,6 +275,13 @@ def _add_webhook_options(serve: argparse.ArgumentParser) -> None:
         "(0,5s,5m,30m,2h,5h,10h,10h) or a comma list such as 0,100ms,1s "
         f"[MOCK_INGRID_WEBHOOK_SCHEDULE] (default {DEFAULT_WEBHOOK_SCHEDULE})",
     )
+    serve.add_argument(
+        "--webhook-history",
+        metavar="N",
+        help="finished deliveries kept for /_mock/webhooks/deliveries, the oldest "
+        "forgotten past N (pending ones never are) [MOCK_INGRID_WEBHOOK_HISTORY] "
+        f"(default {DEFAULT_WEBHOOK_HISTORY})",
+    )
 
 
 def _webhook_settings(args: argparse.Namespace) -> dict[str, Any]:
@@ -303,11 +311,17 @@ def _webhook_settings(args: argparse.Namespace) -> dict[str, Any]:
         parse_schedule(schedule)
     except ScheduleError as exc:
         raise CliError(f"--webhook-schedule: {exc}") from None
+    history_text, history_option = _option(
+        args.webhook_history, "WEBHOOK_HISTORY", "--webhook-history"
+    )
     return {
         "webhook_urls": tuple(urls),
         "webhook_secret": secret,
         "webhook_timeout": timeout,
         "webhook_schedule": schedule,
+        "webhook_history": _int(
+            history_text or str(DEFAULT_WEBHOOK_HISTORY), history_option, 0, 100_000_000
+        ),
     }
 
 

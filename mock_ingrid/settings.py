@@ -11,6 +11,8 @@ DEFAULT_PORT = 8080
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 DEFAULT_WEBHOOK_TIMEOUT = 15.0
 DEFAULT_WEBHOOK_SCHEDULE = "sandbox"
+# Finished webhook deliveries kept for inspection (about 0.5 KB each with attempts).
+DEFAULT_WEBHOOK_HISTORY = 100_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +34,7 @@ class Settings:
     webhook_secret: str | None = None
     webhook_timeout: float = DEFAULT_WEBHOOK_TIMEOUT
     webhook_schedule: str = DEFAULT_WEBHOOK_SCHEDULE
+    webhook_history: int = DEFAULT_WEBHOOK_HISTORY
     webhook_shutdown_grace: float = 5.0
     # The control surface: a token every /_mock route but health then requires,
     # how many requests the journal keeps, the progression policies

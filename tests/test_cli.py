@@ -177,3 +177,19 @@ def test_a_bad_variable_is_named_in_the_message(env: dict[str, str], message: st
     assert result.returncode == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_webhook_history_comes_from_its_flag_or_variable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from mock_ingrid.cli import build_parser, settings_from
+
+    def history(*argv: str) -> int:
+        return settings_from(build_parser().parse_args(["serve", *argv])).webhook_history
+
+    monkeypatch.delenv("MOCK_INGRID_WEBHOOK_HISTORY", raising=False)
+    assert history() == 100_000
+    assert history("--webhook-history", "0") == 0
+    monkeypatch.setenv("MOCK_INGRID_WEBHOOK_HISTORY", "25")
+    assert history() == 25
+    assert history("--webhook-history", "7") == 7

@@ -163,6 +163,7 @@ def status_json(hooks: Webhooks) -> Json:
             "succeeded": counts[DeliveryStatus.SUCCEEDED],
             "failed": counts[DeliveryStatus.FAILED],
             "cancelled": counts[DeliveryStatus.CANCELLED],
+            "forgotten": hooks.outbox.forgotten,
         },
     }
 

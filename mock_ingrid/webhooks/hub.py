@@ -31,7 +31,11 @@ class Webhooks:
         # Separate streams, so creating a subscription never shifts the jitter of retries.
         self._secrets = random.Random(f"webhook-secrets:{settings.seed}")
         self.subscriptions = Subscriptions()
-        self.outbox = Outbox(self.schedule, random.Random(f"webhook-jitter:{settings.seed}"))
+        self.outbox = Outbox(
+            self.schedule,
+            random.Random(f"webhook-jitter:{settings.seed}"),
+            settings.webhook_history,
+        )
         self.dispatcher = Dispatcher(
             self.outbox, clock, settings.webhook_timeout, on_gone=self._gone
         )

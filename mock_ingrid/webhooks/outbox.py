@@ -13,11 +13,13 @@ import heapq
 import random
 import zlib
 from array import array
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
 
+from mock_ingrid.settings import DEFAULT_WEBHOOK_HISTORY
 from mock_ingrid.webhooks.schedule import Schedule
 from mock_ingrid.webhooks.subscriptions import Subscription
 
@@ -238,12 +240,19 @@ def message_prefix(merchant: str) -> str:
 
 
 class Outbox:
-    def __init__(self, schedule: Schedule, rng: random.Random) -> None:
+    def __init__(
+        self, schedule: Schedule, rng: random.Random, history: int = DEFAULT_WEBHOOK_HISTORY
+    ) -> None:
         self.schedule = schedule
         self.rng = rng
         self.paused = False
         self.messages = MessageLog()
         self.deliveries: dict[str, Delivery] = {}
+        # Finished deliveries, oldest first: past ``history`` of them the oldest is
+        # forgotten, so a long run with webhooks does not grow without bound.
+        self.history = history
+        self._finished: deque[str] = deque()
+        self.forgotten = 0
         self._queue: list[tuple[datetime, int, str]] = []
         self._pushes = 0
         self._delivery_seq = 0
@@ -385,6 +394,13 @@ class Outbox:
         delivery.status = status
         delivery.reason = reason
         delivery.next_attempt_at = None
+        finished = self._finished
+        finished.append(delivery.delivery_id)
+        while len(finished) > self.history:
+            # (an attempt still out for a cancelled one holds it until it ends; one
+            # closed after a reset is in no table)
+            if self.deliveries.pop(finished.popleft(), None) is not None:
+                self.forgotten += 1
 
     def cancel_subscription(self, subscription_id: str, reason: str) -> int:
         found = [d for d in self.pending() if d.subscription_id == subscription_id]
@@ -417,4 +433,6 @@ class Outbox:
         """Forget every message and delivery (a state reset); id sequences go on."""
         self.messages.clear()
         self.deliveries.clear()
+        self._finished.clear()
+        self.forgotten = 0
         self._queue.clear()

@@ -162,3 +162,30 @@ def test_a_shutdown_waits_for_retries_due_within_the_grace_unless_the_clock_is_f
     assert not frozen._busy(horizon=lead + 0.5)  # a frozen clock never gets there by itself
     box.paused = True
     assert not dispatcher._busy(horizon=lead + 0.5)
+
+
+def test_past_its_history_the_oldest_finished_deliveries_are_forgotten() -> None:
+    box, subs = outbox()
+    box.history = 2
+    done = []
+    for _ in range(4):
+        delivery = queue_one(box, subs)
+        box.take_due(T0)
+        box.finish(delivery, attempt(delivery, 200), None, T0)
+        done.append(delivery.delivery_id)
+    waiting = queue_one(box, subs)  # pending: never forgotten
+    assert list(box.deliveries) == [*done[2:], waiting.delivery_id]
+    assert box.forgotten == 2
+    assert box.counts()[DeliveryStatus.SUCCEEDED] == 2
+    box.clear()
+    assert box.forgotten == 0
+
+
+def test_a_delivery_closed_after_a_reset_is_not_counted_as_forgotten() -> None:
+    box, subs = outbox()
+    box.history = 0
+    delivery = queue_one(box, subs)
+    box.take_due(T0)
+    box.clear()  # a reset while the attempt is out
+    box.finish(delivery, attempt(delivery, 200), None, T0)
+    assert box.forgotten == 0 and not box.deliveries
