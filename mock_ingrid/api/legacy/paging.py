@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from starlette.requests import Request
 
 from mock_ingrid.api.errors import ApiError
-from mock_ingrid.api.query import required_int
+from mock_ingrid.api.query import query_values, required_int
 from mock_ingrid.domain.errors import Problem
 
 T = TypeVar("T")
@@ -40,7 +40,7 @@ def page_request(request: Request, sortable: Sequence[str]) -> PageRequest:
     return PageRequest(
         page=required_int(request, "page", 0),
         size=required_int(request, "size", 1, MAX_SIZE),
-        sort=parse_sort(request.query_params.getlist("sort"), sortable),
+        sort=parse_sort(query_values(request, "sort"), sortable),
     )
 
 
