@@ -20,6 +20,7 @@ from mock_ingrid.api.current.routes import ROUTES as CURRENT_ROUTES
 from mock_ingrid.api.endpoint import ErrorRenderer
 from mock_ingrid.api.errors import ApiError
 from mock_ingrid.api.handled_errors import HandledErrors
+from mock_ingrid.api.jsonio import scan_plain
 from mock_ingrid.api.legacy.errors import ERRORS as LEGACY_ERRORS
 from mock_ingrid.api.legacy.routes import ROUTES as LEGACY_ROUTES
 from mock_ingrid.api.resource import RouteEndpoint
@@ -85,7 +86,9 @@ def _lifespan(runtime: Runtime) -> Callable[[Starlette], AbstractAsyncContextMan
         # server is up, the rest load one module per turn of the event loop, so that
         # requests are served in between (a thread would hold the GIL in long slices).
         loop = asyncio.get_running_loop()
-        warm_up = loop.call_later(WARM_UP_SECONDS, _warm_up, loop, _pending_handlers(app))
+        steps: list[Callable[[], object]] = [e.load_all for e in _pending_handlers(app)]
+        steps.append(_load_json_scanner)
+        warm_up = loop.call_later(WARM_UP_SECONDS, _warm_up, loop, steps)
         try:
             yield
         finally:
@@ -102,11 +105,15 @@ def _pending_handlers(app: Starlette) -> list[RouteEndpoint]:
     return [endpoint for endpoint in endpoints if isinstance(endpoint, RouteEndpoint)]
 
 
-def _warm_up(loop: asyncio.AbstractEventLoop, endpoints: list[RouteEndpoint]) -> None:
-    """Load the handlers of one route, then yield to the loop before the next."""
-    if endpoints:
-        endpoints.pop(0).load_all()
-        loop.call_soon(_warm_up, loop, endpoints)
+def _warm_up(loop: asyncio.AbstractEventLoop, steps: list[Callable[[], object]]) -> None:
+    """Take one step (load the handlers of one route, ...), then yield to the loop."""
+    if steps:
+        steps.pop(0)()
+        loop.call_soon(_warm_up, loop, steps)
+
+
+def _load_json_scanner() -> None:
+    scan_plain(b"{}")  # imports msgspec (see ``jsonio``)
 
 
 async def _tick(runtime: Runtime) -> None:
