@@ -81,7 +81,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--host", help=f"interface to bind [MOCK_INGRID_HOST] (default {DEFAULT_HOST})"
     )
-    serve.add_argument("--port", help=f"port to bind [MOCK_INGRID_PORT] (default {DEFAULT_PORT})")
+    serve.add_argument(
+        "--port",
+        help="port to bind, 0 for a free one (printed) [MOCK_INGRID_PORT] "
+        f"(default {DEFAULT_PORT})",
+    )
     serve.add_argument(
         "--api-key",
         action="append",
