@@ -23,10 +23,10 @@ from mock_ingrid.api.jsonio import loads
 from mock_ingrid.fixtures import load_fixture_data
 from mock_ingrid.runtime import Runtime
 from mock_ingrid.settings import Settings
+from tests import reference_examples as ref
 from tests.conftest import make_client
-from tests.data import reference_examples as ref
-from tests.data.reference_examples import EXAMPLES, ReferenceExample
 from tests.oracle import ORACLES, Document, Oracles, load_spec, pointer_part
+from tests.reference_examples import EXAMPLES, ReferenceExample
 
 Json = dict[str, Any]
 

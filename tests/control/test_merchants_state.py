@@ -14,7 +14,7 @@ from mock_ingrid.fixtures import load_fixture_paths
 from mock_ingrid.runtime import Runtime
 from mock_ingrid.settings import Settings
 from tests.conftest import FROZEN_AT, make_client
-from tests.control_api.helpers import (
+from tests.control.steps import (
     API_KEY,
     MOCK,
     advance,

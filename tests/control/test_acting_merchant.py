@@ -6,7 +6,7 @@ from starlette.testclient import TestClient
 
 from mock_ingrid.settings import Settings
 from tests.conftest import FROZEN_AT, make_client
-from tests.control_api.helpers import API_KEY, LINE_ID, MOCK, ORDER_ID, ok, seed_reference
+from tests.control.steps import API_KEY, LINE_ID, MOCK, ORDER_ID, ok, seed_reference
 
 
 def merchant_keys(client: TestClient) -> list[str]:

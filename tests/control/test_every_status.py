@@ -8,7 +8,7 @@ from starlette.testclient import TestClient
 
 from mock_ingrid.domain.lifecycle import ReturnStatus
 from mock_ingrid.views.legacy_status import LegacyReturnStatus
-from tests.control_api.helpers import (
+from tests.control.steps import (
     API_KEY,
     MOCK,
     advance,

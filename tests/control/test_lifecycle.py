@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from tests.control_api.helpers import (
+from tests.control.steps import (
     API_KEY,
     MOCK,
     advance,

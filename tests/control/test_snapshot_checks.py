@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 
 from mock_ingrid.settings import Settings
 from tests.conftest import FROZEN_AT, make_client
-from tests.control_api.helpers import MOCK, advance, create_return, ok, seed_reference
+from tests.control.steps import MOCK, advance, create_return, ok, seed_reference
 
 Snapshot = dict[str, Any]
 

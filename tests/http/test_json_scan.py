@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from mock_ingrid.api.current.schemas import order_command, order_command_from_json
 from mock_ingrid.api.jsonio import JsonSyntaxError, loads, scan_plain
-from tests.unit.test_order_fast_path import orders
+from tests.http.test_order_fast_path import orders
 
 WHITESPACE = st.sampled_from(["", "", " ", "\n", "\t", "\r\n  "])
 

@@ -10,7 +10,7 @@ from starlette.testclient import TestClient
 
 from mock_ingrid.settings import Settings
 from tests.conftest import FROZEN_AT, make_client
-from tests.control_api.helpers import (
+from tests.control.steps import (
     MOCK,
     create_return,
     current_status,
