@@ -6,9 +6,9 @@ all-or-nothing: every file is validated first (all their bad fields are
 reported together), then applied to a scratch state that is only swapped in
 when every one of them loaded.
 
-The sets of the repository's ``fixtures/`` folder ship in the package
-(``mock_ingrid/demo/``), so an installed ``mock-ingrid`` loads them by name:
-``--fixtures demo-shop``.
+The sets of the repository's ``fixtures/`` folder ship in the package (as
+``mock_ingrid.bundled_fixtures``, see pyproject.toml), so an installed
+``mock-ingrid`` loads them by name: ``--fixtures demo-shop``.
 """
 
 from __future__ import annotations
@@ -41,7 +41,8 @@ from mock_ingrid.money import ZERO
 from mock_ingrid.store import State
 
 FORMAT_VERSION = 1
-SHIPPED = "demo"  # the folder of mock_ingrid holding the shipped fixture sets
+# The repository's fixtures/ folder, installed as a package (see pyproject.toml).
+SHIPPED = "mock_ingrid.bundled_fixtures"
 
 
 class FixtureError(Exception):
@@ -62,8 +63,9 @@ def _invalid(problems: Sequence[Problem]) -> FixtureError:
 
 def shipped_fixtures() -> dict[str, Path]:
     """The fixture sets shipped with the package (``demo-shop``, ...), by name."""
-    folder = resources.files("mock_ingrid").joinpath(SHIPPED)
-    if not folder.is_dir():
+    try:
+        folder = resources.files(SHIPPED)
+    except ModuleNotFoundError:  # mock_ingrid imported from a checkout, not installed
         return {}
     return {
         entry.name.removesuffix(".json"): Path(str(entry))
