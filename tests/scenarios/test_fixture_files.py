@@ -111,3 +111,63 @@ def test_a_set_is_found_by_path_or_name(tmp_path: Path) -> None:
     assert find_fixture("no-such-set") is None
     with pytest.raises(FixtureError, match=r"no-such-set: no such fixture .* \(shipped: awaiting"):
         load_fixture_paths(fresh(), ["no-such-set"])
+
+
+def test_named_steps_are_the_next_steps_progression_and_advance_take() -> None:
+    """``completeExchange`` is the exchange's next step (domain/next_steps.py): the order
+    is placed as ``EXCHANGE-<the exchange's id>``, as a policy or advance places it."""
+    shipped = {"orderLineItemId": "L1", "quantity": 2}
+    line = {"lineItemId": "L1", "productId": "TEE", "variantId": "TEE-M"}
+    exchanged = {"orderLineItemId": "L1", "quantity": 1}
+    document = {
+        "version": 1,
+        "merchants": [
+            {
+                "apiKey": "shop",
+                "products": [
+                    {
+                        "productId": "TEE",
+                        "title": "T-shirt",
+                        "variants": [
+                            {"variantId": "TEE-M", "sku": "TS-M"},
+                            {"variantId": "TEE-L", "sku": "TS-L"},
+                        ],
+                    }
+                ],
+                "orders": [
+                    {
+                        "orderId": "ORD-1",
+                        "currencyCode": "SEK",
+                        "shippingCost": 0,
+                        "totalAmount": 240,
+                        "shippingAddress": {"countryCode": "SE"},
+                        "lineItems": [line | {"quantity": 2, "originalUnitPrice": 120}],
+                        "shipments": [{"shipmentId": "S1", "lineItems": [shipped]}],
+                    }
+                ],
+                "returns": [
+                    {"orderId": "ORD-1", "items": [exchanged], "steps": ["cancel"]},
+                    {
+                        "orderId": "ORD-1",
+                        "items": [
+                            exchanged | {"exchangeTo": {"productId": "TEE", "variantId": "TEE-L"}}
+                        ],
+                        "steps": [
+                            "labelReady",
+                            "inTransit",
+                            {"warehouseReport": {"items": [exchanged | {"action": "APPROVED"}]}},
+                            "completeExchange",
+                        ],
+                    },
+                ],
+            }
+        ],
+    }
+    state = fresh()
+    load_fixture_data(state, document)
+    shop = state.merchants["shop"]
+    ret = shop.returns["2"]
+    assert ret.status == ReturnStatus.COMPLETED
+    (exchange_id,) = ret.exchange_ids
+    assert exchange_id != ret.return_id
+    assert shop.exchanges[exchange_id].completed_order_id == f"EXCHANGE-{exchange_id}"
