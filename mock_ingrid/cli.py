@@ -130,8 +130,8 @@ def _add_scenario_command(commands: Any) -> None:
     scenario = commands.add_parser(
         "scenario",
         help="list or run the named scenarios",
-        description="Named, declarative "
-        "flows (mock_ingrid/scenario_files/), run as HTTP calls with their expectations checked.",
+        description="Named, declarative flows (scenarios/*.json, shipped in the package), "
+        "run as HTTP calls with their expectations checked.",
     )
     actions = scenario.add_subparsers(dest="scenario_command", required=True)
     actions.add_parser("list", help="list the scenarios")

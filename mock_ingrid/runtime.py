@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from mock_ingrid.clock import ControlledClock
-from mock_ingrid.control.middleware import Diagnostics, build_diagnostics
+from mock_ingrid.control.diagnostics_state import Diagnostics, build_diagnostics
 from mock_ingrid.progression import Progression, parse_assignment
 from mock_ingrid.settings import Settings
 from mock_ingrid.snapshot import export_state, import_state

@@ -69,21 +69,23 @@ ROUTES: list[BaseRoute] = [
     resource("/_mock/webhooks/flush", post="mock_ingrid.control.webhooks:flush_deliveries"),
     resource(
         "/_mock/faults",
-        get="mock_ingrid.control.diagnostics:list_faults",
-        post="mock_ingrid.control.diagnostics:create_fault",
-        delete="mock_ingrid.control.diagnostics:clear_faults",
+        get="mock_ingrid.control.diagnostics_handlers:list_faults",
+        post="mock_ingrid.control.diagnostics_handlers:create_fault",
+        delete="mock_ingrid.control.diagnostics_handlers:clear_faults",
     ),
     resource(
         "/_mock/faults/{faultId}",
-        get="mock_ingrid.control.diagnostics:get_fault",
-        delete="mock_ingrid.control.diagnostics:delete_fault",
+        get="mock_ingrid.control.diagnostics_handlers:get_fault",
+        delete="mock_ingrid.control.diagnostics_handlers:delete_fault",
     ),
     resource(
         "/_mock/journal",
-        get="mock_ingrid.control.diagnostics:list_journal",
-        delete="mock_ingrid.control.diagnostics:clear_journal",
+        get="mock_ingrid.control.diagnostics_handlers:list_journal",
+        delete="mock_ingrid.control.diagnostics_handlers:clear_journal",
     ),
-    resource("/_mock/journal/verify", post="mock_ingrid.control.diagnostics:verify_journal"),
+    resource(
+        "/_mock/journal/verify", post="mock_ingrid.control.diagnostics_handlers:verify_journal"
+    ),
     # lifecycle helpers (the merchant: x-api-key header or ?merchant=)
     resource(
         "/_mock/returns/{returnId}/confirm", post="mock_ingrid.control.lifecycle:confirm_return"

@@ -1,6 +1,6 @@
 """``/_mock/faults`` and ``/_mock/journal``: fault rules, the request journal, verify.
 
-The state lives in ``Diagnostics`` (``control/middleware.py``); ``ControlMiddleware``
+The state lives in ``Diagnostics`` (``diagnostics_state.py``); ``ControlMiddleware``
 hands it to these handlers in the ASGI scope, so they answer only behind it (and
 so behind the admin token). GET never changes state. API keys are never shown:
 a merchant appears as its fingerprint (``journal.fingerprint``).
@@ -23,6 +23,7 @@ from mock_ingrid.api.errors import ApiError
 from mock_ingrid.api.query import int_param
 from mock_ingrid.api.types import WIRE_CONFIG
 from mock_ingrid.control.common import read_control_body
+from mock_ingrid.control.diagnostics_state import Diagnostics
 from mock_ingrid.control.faults import (
     MAX_LATENCY_MS,
     MAX_RETRY_AFTER,
@@ -38,7 +39,7 @@ from mock_ingrid.control.journal import (
     fingerprint,
     redacted_headers,
 )
-from mock_ingrid.control.middleware import SCOPE_KEY, Diagnostics
+from mock_ingrid.control.middleware import SCOPE_KEY
 from mock_ingrid.domain.errors import Problem
 
 Json = dict[str, Any]
