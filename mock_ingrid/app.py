@@ -30,6 +30,7 @@ from mock_ingrid.control.routes import ROUTES as CONTROL_ROUTES
 from mock_ingrid.runtime import Runtime
 from mock_ingrid.settings import Settings
 from mock_ingrid.state_file import save_state_file
+from mock_ingrid.webhooks.dispatcher import load_client
 
 logger = logging.getLogger("mock_ingrid")
 TICK_SECONDS = 0.25
@@ -88,6 +89,7 @@ def _lifespan(runtime: Runtime) -> Callable[[Starlette], AbstractAsyncContextMan
         loop = asyncio.get_running_loop()
         steps: list[Callable[[], object]] = [e.load_all for e in _pending_handlers(app)]
         steps.append(_load_json_scanner)
+        steps.append(load_client)
         warm_up = loop.call_later(WARM_UP_SECONDS, _warm_up, loop, steps)
         try:
             yield

@@ -14,7 +14,7 @@ from mock_ingrid.settings import Settings
 from mock_ingrid.snapshot import export_state, import_state
 from mock_ingrid.store import State
 from mock_ingrid.timers import Timers
-from mock_ingrid.webhooks.hub import Webhooks
+from mock_ingrid.webhooks.webhooks import Webhooks
 
 
 @dataclass(slots=True)

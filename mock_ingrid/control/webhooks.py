@@ -26,11 +26,11 @@ from mock_ingrid.api.query import enum_param
 from mock_ingrid.api.types import WIRE_CONFIG
 from mock_ingrid.control.common import read_control_body
 from mock_ingrid.domain.errors import Problem
-from mock_ingrid.webhooks.hub import Webhooks
 from mock_ingrid.webhooks.outbox import Attempt, Delivery, DeliveryStatus, Message
 from mock_ingrid.webhooks.payloads import EVENT_TYPES
 from mock_ingrid.webhooks.signing import check_secret
 from mock_ingrid.webhooks.subscriptions import Subscription
+from mock_ingrid.webhooks.webhooks import Webhooks
 
 Json = dict[str, Any]
 M = TypeVar("M", bound=BaseModel)
