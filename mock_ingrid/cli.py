@@ -116,6 +116,13 @@ def build_parser() -> argparse.ArgumentParser:
         f"(default {DEFAULT_MAX_BODY_BYTES})",
     )
     serve.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="the server's address as its clients reach it (behind a proxy, in a "
+        "container): the base of the legacy statusUrl [MOCK_INGRID_PUBLIC_URL] "
+        "(default: the bound address, e.g. http://127.0.0.1:8080)",
+    )
+    serve.add_argument(
         "--log-level",
         choices=LOG_LEVELS,
         help="server log level [MOCK_INGRID_LOG_LEVEL] (default warning)",
@@ -358,6 +365,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
     return Settings(
         host=host,
         port=port,
+        public_url=_public_url(args),
         api_keys=frozenset(key.strip() for key in keys),
         fixtures=tuple(Path(p) for p in fixtures),
         seed=_int(seed_text or "0", seed_option, 0, 2**63 - 1),
@@ -367,6 +375,22 @@ def settings_from(args: argparse.Namespace) -> Settings:
         **_webhook_settings(args),
         **_control_settings(args),
     )
+
+
+def _public_url(args: argparse.Namespace) -> str | None:
+    url, option = _option(args.public_url, "PUBLIC_URL", "--public-url")
+    if url is None:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise CliError(f"{option}: '{url}' is not an http:// or https:// URL with a host")
+    if parts.query or parts.fragment or parts.username is not None:
+        raise CliError(f"{option}: '{url}' must be a base URL (no query, fragment or user)")
+    try:
+        _ = parts.port  # reading it checks it
+    except ValueError:
+        raise CliError(f"{option}: '{url}' has an invalid port") from None
+    return url.rstrip("/")
 
 
 def _bind(host: str, port: int) -> socket.socket:

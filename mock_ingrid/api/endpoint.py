@@ -69,24 +69,6 @@ def runtime_of(request: Request) -> Runtime:
 
 
 _API_KEY = b"x-api-key"
-# (scheme, Host header, server address, root path) -> ``str(request.base_url)``, which
-# Starlette builds as a ``URL`` per request (the legacy API answers absolute URLs).
-_BASE_URLS: dict[tuple[Any, ...], str] = {}
-_BASE_URLS_KEPT = 256
-
-
-def base_url(request: Request) -> str:
-    """``str(request.base_url)``, looked up rather than built."""
-    scope = request.scope
-    root = scope.get("app_root_path", scope.get("root_path", ""))
-    server = scope.get("server")  # a list under some servers: not hashable
-    key = (scope.get("scheme"), header(request, b"host"), server and tuple(server), root)
-    found = _BASE_URLS.get(key)
-    if found is None:
-        if len(_BASE_URLS) >= _BASE_URLS_KEPT:
-            _BASE_URLS.clear()
-        found = _BASE_URLS[key] = str(request.base_url)
-    return found
 
 
 def header(request: Request, name: bytes) -> str | None:
