@@ -24,7 +24,7 @@ from mock_ingrid.api.endpoint import (
 from mock_ingrid.api.errors import ApiError
 from mock_ingrid.api.query import enum_param
 from mock_ingrid.api.types import WIRE_CONFIG
-from mock_ingrid.control.common import read_control_body
+from mock_ingrid.control.common import read_control_body, require_accepted
 from mock_ingrid.domain.errors import Problem
 from mock_ingrid.webhooks.hub import Webhooks
 from mock_ingrid.webhooks.outbox import Attempt, Delivery, DeliveryStatus, Message
@@ -217,17 +217,6 @@ def _require_delivery(request: Request) -> Delivery:
     return found
 
 
-def _check_merchant(request: Request, merchant: str) -> None:
-    allowed = runtime_of(request).settings.api_keys
-    if allowed and merchant not in allowed:
-        raise ApiError(
-            400,
-            "UNKNOWN_MERCHANT",
-            "merchant: this server accepts only the API keys given with --api-key",
-            [Problem("merchant", "UNKNOWN_MERCHANT", "not an accepted API key")],
-        )
-
-
 def _message_filter(request: Request) -> Callable[[Message], bool]:
     merchant = _param(request, "merchant")
     event_type = enum_param(request, "type", EVENT_TYPES)
@@ -270,7 +259,7 @@ async def list_subscriptions(request: Request) -> Response:
 
 async def create_subscription(request: Request) -> Response:
     body = await read_control_body(request, SubscriptionBody)
-    _check_merchant(request, body.merchant)
+    require_accepted(runtime_of(request).settings.api_keys, body.merchant, "merchant", "body")
     created = _hooks(request).subscribe(body.merchant, body.url, body.event_types, body.secret)
     return json_response(subscription_json(created), 201)
 
