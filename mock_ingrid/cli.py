@@ -440,13 +440,7 @@ def serve(settings: Settings) -> None:
         listener.close()
         raise
     app = create_app(runtime=runtime)
-    shown_host = f"[{settings.host}]" if ":" in settings.host else settings.host
-    print(
-        f"mock-ingrid {__version__} listening on http://{shown_host}:{settings.port}"
-        + (f" ({loaded} fixture file(s) loaded)" if loaded else "")
-        + (f" (state restored from {settings.state_file})" if restored else ""),
-        flush=True,
-    )
+    print(start_line(settings, loaded, restored), flush=True)
     _print_webhooks(runtime)
     config = uvicorn.Config(
         app,
@@ -463,6 +457,20 @@ def serve(settings: Settings) -> None:
     server.run(sockets=[listener])
     if not server.started:  # as ``uvicorn.run``: the app did not start (lifespan failed)
         sys.exit(STARTUP_FAILURE)
+
+
+def start_line(settings: Settings, loaded: int = 0, restored: bool = False) -> str:
+    """What the server prints once it listens; a warning when /_mock is open to the network."""
+    from mock_ingrid.control.guard import exposure_warning
+
+    shown_host = f"[{settings.host}]" if ":" in settings.host else settings.host
+    exposed = exposure_warning(settings)
+    return (
+        f"mock-ingrid {__version__} listening on http://{shown_host}:{settings.port}"
+        + (f" ({loaded} fixture file(s) loaded)" if loaded else "")
+        + (f" (state restored from {settings.state_file})" if restored else "")
+        + (f"; WARNING: {exposed}" if exposed else "")
+    )
 
 
 def _print_webhooks(runtime: Runtime) -> None:

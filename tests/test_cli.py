@@ -223,3 +223,15 @@ def test_the_legacy_status_url_is_under_the_public_url() -> None:
         )
     assert response.json()["statusUrl"] == "https://mock.example.test/merchant/return/1"
 
+
+def test_the_start_line_warns_when_the_control_api_is_open_to_the_network() -> None:
+    from mock_ingrid.cli import start_line
+
+    open_line = start_line(Settings(host="0.0.0.0", port=8080))
+    assert open_line.startswith("mock-ingrid ")
+    assert "listening on http://0.0.0.0:8080; WARNING: bound to 0.0.0.0 without --admin-token" in (
+        open_line
+    )
+    assert "WARNING" not in start_line(Settings(host="0.0.0.0", admin_token="t"))
+    assert "WARNING" not in start_line(Settings(host="127.0.0.1"))
+    assert "listening on http://[::1]:8080" in start_line(Settings(host="::1"))

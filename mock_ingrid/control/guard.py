@@ -22,6 +22,7 @@ middleware that calls them.
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -135,3 +136,27 @@ def _normal_origin(origin: str) -> str:
     if default is not None and authority.endswith(default):
         authority = authority[: -len(default)]
     return f"{scheme}://{authority}"
+
+
+# -- exposure ---------------------------------------------------------------------
+
+
+def is_loopback(host: str) -> bool:
+    """Whether binding ``host`` keeps the server to this machine."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:  # a host name: it may name any interface
+        return False
+
+
+def exposure_warning(settings: Settings) -> str | None:
+    """A warning when ``/_mock`` is open to whoever reaches the port, else None."""
+    if settings.admin_token is not None or is_loopback(settings.host):
+        return None
+    return (
+        f"bound to {settings.host} without --admin-token: anyone who reaches port "
+        f"{settings.port} can drive /_mock (reset or replace the state, subscribe a URL "
+        "and read its answers); start with --admin-token TOKEN (MOCK_INGRID_ADMIN_TOKEN)"
+    )

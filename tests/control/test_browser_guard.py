@@ -180,3 +180,34 @@ def test_the_api_routes_are_not_held_to_it(client: TestClient) -> None:
     )
     assert response.status_code == 201
     assert API_KEY in [m["apiKey"] for m in ok(client.get(f"{MOCK}/merchants"))["data"]]
+
+
+# -- exposure ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("host", "token", "warned"),
+    [
+        ("0.0.0.0", None, True),
+        ("192.0.2.10", None, True),
+        ("::", None, True),
+        ("shop.internal", None, True),
+        ("0.0.0.0", "secret", False),
+        ("127.0.0.1", None, False),
+        ("127.0.1.1", None, False),
+        ("::1", None, False),
+        ("localhost", None, False),
+    ],
+)
+def test_health_says_when_the_control_api_is_open_to_the_network(
+    host: str, token: str | None, warned: bool
+) -> None:
+    settings = Settings(freeze_time=FROZEN_AT, host=host, admin_token=token)
+    with make_client(settings) as client:
+        warnings = ok(client.get(f"{MOCK}/health"))["warnings"]
+    if not warned:
+        assert warnings == []
+        return
+    (warning,) = warnings
+    assert warning["code"] == "CONTROL_UNPROTECTED"
+    assert f"bound to {host} without --admin-token" in warning["message"]
