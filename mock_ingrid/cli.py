@@ -477,7 +477,9 @@ def _print_webhooks(runtime: Runtime) -> None:
     hooks = runtime.webhooks
     if not runtime.settings.webhook_urls:
         return
-    urls = ", ".join(runtime.settings.webhook_urls)
+    from mock_ingrid.control.redaction import redact_url
+
+    urls = ", ".join(redact_url(url) for url in runtime.settings.webhook_urls)
     print(f"webhooks: every event of every merchant to {urls}", flush=True)
     if hooks.cli_secret_generated:
         print(f"webhooks: signing secret {hooks.cli_secret}", flush=True)
