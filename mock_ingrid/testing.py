@@ -316,16 +316,19 @@ class MockIngrid:
         from mock_ingrid.app import create_app
         from mock_ingrid.fixtures import FixtureError, load_fixture_paths
 
-        runtime = Runtime.build(self.settings)
-        try:
-            load_fixture_paths(runtime.state, self.settings.fixtures)
-        except FixtureError as exc:
-            raise MockIngridError(str(exc)) from None
-        runtime.remember_baseline()
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._sock.bind((LOOPBACK, 0))
         port = self._sock.getsockname()[1]
+        # The port it listens on, for what the server says of itself (the legacy statusUrl).
+        runtime = Runtime.build(replace(self.settings, port=port))
+        try:
+            load_fixture_paths(runtime.state, self.settings.fixtures)
+        except FixtureError as exc:
+            self._sock.close()
+            self._sock = None
+            raise MockIngridError(str(exc)) from None
+        runtime.remember_baseline()
         self.base_url = f"http://{LOOPBACK}:{port}"
         self.runtime = runtime
         self._served = _ServedApp(create_app(runtime=runtime))

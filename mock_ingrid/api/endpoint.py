@@ -12,7 +12,7 @@ from starlette.responses import Response
 from mock_ingrid.api.errors import ApiError, problems_from
 from mock_ingrid.api.jsonio import JsonSyntaxError, dumps, loads
 from mock_ingrid.domain.errors import DomainError, Problem
-from mock_ingrid.domain.merchant import Merchant
+from mock_ingrid.domain.merchant import MAX_API_KEY_LENGTH, Merchant
 from mock_ingrid.runtime import Runtime
 
 if TYPE_CHECKING:
@@ -69,24 +69,6 @@ def runtime_of(request: Request) -> Runtime:
 
 
 _API_KEY = b"x-api-key"
-# (scheme, Host header, server address, root path) -> ``str(request.base_url)``, which
-# Starlette builds as a ``URL`` per request (the legacy API answers absolute URLs).
-_BASE_URLS: dict[tuple[Any, ...], str] = {}
-_BASE_URLS_KEPT = 256
-
-
-def base_url(request: Request) -> str:
-    """``str(request.base_url)``, looked up rather than built."""
-    scope = request.scope
-    root = scope.get("app_root_path", scope.get("root_path", ""))
-    server = scope.get("server")  # a list under some servers: not hashable
-    key = (scope.get("scheme"), header(request, b"host"), server and tuple(server), root)
-    found = _BASE_URLS.get(key)
-    if found is None:
-        if len(_BASE_URLS) >= _BASE_URLS_KEPT:
-            _BASE_URLS.clear()
-        found = _BASE_URLS[key] = str(request.base_url)
-    return found
 
 
 def header(request: Request, name: bytes) -> str | None:
@@ -100,6 +82,7 @@ def header(request: Request, name: bytes) -> str | None:
 
 
 def authenticate(request: Request, runtime: Runtime | None = None) -> Merchant:
+    """The merchant of the call's ``x-api-key``; ``runtime.state.release`` it when done."""
     runtime = runtime or runtime_of(request)
     # ``request.headers.getlist``, without building a ``Headers`` object.
     values = [
@@ -112,10 +95,16 @@ def authenticate(request: Request, runtime: Runtime | None = None) -> Merchant:
     key = values[0].strip()
     if not key:
         raise ApiError(401, "UNAUTHORIZED", "the x-api-key header is empty")
+    if len(key) > MAX_API_KEY_LENGTH:
+        raise ApiError(
+            401, "UNAUTHORIZED", f"the API key is longer than {MAX_API_KEY_LENGTH} characters"
+        )
     allowed = runtime.settings.api_keys
     if allowed and key not in allowed:
         raise ApiError(401, "UNAUTHORIZED", "the API key is not known to this server")
-    return runtime.state.merchant(key)
+    # A new key's merchant joins the state only if the call writes something for it:
+    # the caller hands it back with ``state.release``.
+    return runtime.state.acting(key)
 
 
 def api_endpoint(
@@ -127,7 +116,11 @@ def api_endpoint(
         async def endpoint(request: Request) -> Response:
             runtime = runtime_of(request)
             try:
-                return await handler(request, authenticate(request, runtime))
+                merchant = authenticate(request, runtime)
+                try:
+                    return await handler(request, merchant)
+                finally:
+                    runtime.state.release(merchant)
             except ApiError as error:
                 return renderer.api_error(request, error)
             except DomainError as error:

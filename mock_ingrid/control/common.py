@@ -44,30 +44,53 @@ def control_endpoint(handler: Handler) -> Handler:
 
 def acting_merchant(request: Request) -> Merchant:
     """The merchant a control call acts for: its ``x-api-key`` header, as in the API,
-    or a ``merchant`` query parameter.
+    or a ``merchant`` query parameter, exactly one of them (two could disagree).
 
     A merchant that does not exist yet is not created (a GET changes nothing, a failed
     call neither): it has no entity, so the call gets the API's 404 for the entity."""
-    keys = request.query_params.getlist("merchant") or request.headers.getlist("x-api-key")
+    keys = [*request.query_params.getlist("merchant"), *request.headers.getlist("x-api-key")]
     if len(keys) != 1 or not keys[0].strip():
+        both = request.query_params.get("merchant") is not None and "x-api-key" in request.headers
+        message = (
+            "name the merchant once: an x-api-key header or a merchant query parameter, not both"
+            if both
+            else "name the merchant once: an x-api-key header or a merchant query parameter"
+        )
         raise ApiError(
             400,
             "MERCHANT_REQUIRED",
-            "name the merchant once: an x-api-key header or a merchant query parameter",
+            message,
             [Problem("merchant", "REQUIRED", "the merchant's API key", location="query")],
         )
     key = keys[0].strip()
     runtime = runtime_of(request)
-    allowed = runtime.settings.api_keys
+    require_accepted(runtime.settings.api_keys, key, "merchant", "query")
+    found = runtime.state.merchants.get(key)
+    return found if found is not None else Merchant(key, runtime.state.clock)
+
+
+def require_accepted(allowed: Collection[str], key: str, path: str, location: str) -> None:
+    """Under ``--api-key``, a merchant named anywhere in ``/_mock`` must be one of them."""
     if allowed and key not in allowed:
         raise ApiError(
             400,
             "UNKNOWN_MERCHANT",
-            "merchant: this server accepts only the API keys given with --api-key",
-            [Problem("merchant", "UNKNOWN_MERCHANT", "not an accepted API key", location="query")],
+            f"{path}: this server accepts only the API keys given with --api-key",
+            [Problem(path, "UNKNOWN_MERCHANT", "not an accepted API key", location=location)],
         )
-    found = runtime.state.merchants.get(key)
-    return found if found is not None else Merchant(key, runtime.state.clock)
+
+
+def require_accepted_merchants(request: Request, document: Any) -> None:
+    """Under ``--api-key``, a snapshot or fixture document may hold only those merchants:
+    checked before anything is loaded, so a refused document loads nothing."""
+    allowed = runtime_of(request).settings.api_keys
+    entries = document.get("merchants") if isinstance(document, dict) else None
+    if not allowed or not isinstance(entries, list):
+        return  # nothing to hold it to, or a document its loader refuses as a whole
+    for index, entry in enumerate(entries):
+        key = entry.get("apiKey") if isinstance(entry, dict) else None
+        if isinstance(key, str):
+            require_accepted(allowed, key, f"$.merchants[{index}].apiKey", "body")
 
 
 # A snapshot or a fixture document may be much larger than an API call: an export of

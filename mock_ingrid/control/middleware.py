@@ -1,4 +1,5 @@
-"""``ControlMiddleware``: the admin token on ``/_mock``, faults and the journal elsewhere.
+"""``ControlMiddleware``: the browser checks (``guard``) and the admin token on
+``/_mock``, faults and the journal elsewhere.
 
 A pure ASGI middleware: Starlette's ``BaseHTTPMiddleware`` runs the app in a task
 and copies every body through a stream, which costs more than everything done here.
@@ -26,8 +27,9 @@ import anyio
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mock_ingrid.control.faults import Fault, FaultSyntaxError, parse_fault_header
-from mock_ingrid.control.journal import Entry, Headers
+from mock_ingrid.control import guard
+from mock_ingrid.control.faults import Fault, Faults, FaultSyntaxError, parse_fault_header
+from mock_ingrid.control.journal import Entry, Headers, Journal
 
 if TYPE_CHECKING:
     from mock_ingrid.control.diagnostics_state import Diagnostics
@@ -73,6 +75,11 @@ class ControlMiddleware:
 
     async def _control(self, scope: Scope, receive: Receive, send: Send, path: str) -> None:
         """Never faulted nor journaled (reading the journal does not change it)."""
+        refused = guard.refusal(scope, self.runtime.settings)
+        if refused is not None:  # a browser's cross-site call, or a form post
+            body = error_json(refused.code, refused.message, refused.errors())
+            await _reply(send, refused.status, body, [])
+            return
         token = self.runtime.settings.admin_token
         if token is not None and path != HEALTH_PATH:
             problem = admin_token_problem(scope["headers"], token)
@@ -280,7 +287,7 @@ def admin_token_problem(headers: Headers, token: str) -> str | None:
     )
 
 
-def error_json(code: str, message: str, errors: list[dict[str, str]] | None = None) -> bytes:
+def error_json(code: str, message: str, errors: list[dict[str, Any]] | None = None) -> bytes:
     """The current API's error shape (``api/current/errors.py``), built here to keep
     this module free of the HTTP layer."""
     body: dict[str, Any] = {"code": code, "message": message, "errors": errors or []}

@@ -12,9 +12,10 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute
 
 from mock_ingrid import __version__
-from mock_ingrid.api.endpoint import json_response
+from mock_ingrid.api.endpoint import json_response, runtime_of
 from mock_ingrid.api.errors import ApiError
 from mock_ingrid.api.resource import resource
+from mock_ingrid.control.guard import exposure_warning
 
 DOCUMENTS = ("current", "legacy", "control")
 
@@ -25,7 +26,10 @@ def spec_bytes(name: str) -> bytes:
 
 
 async def health(request: Request) -> Response:
-    return json_response({"status": "ok", "version": __version__})
+    """Also what is unsafe about how the server runs (``warnings``, usually empty)."""
+    exposed = exposure_warning(runtime_of(request).settings)
+    warnings = [{"code": "CONTROL_UNPROTECTED", "message": exposed}] if exposed else []
+    return json_response({"status": "ok", "version": __version__, "warnings": warnings})
 
 
 async def openapi_document(request: Request) -> Response:
