@@ -116,7 +116,7 @@ def test_a_key_longer_than_256_characters_is_a_401(anonymous: TestClient, path: 
         assert response.status_code == 401
         body = response.json()
         assert body["code"] == "UNAUTHORIZED"
-    assert "longer than 255 characters" in body["message"]
+    assert "longer than 256 characters" in body["message"]
     written = anonymous.post(
         "/products", json=REFERENCE_PRODUCT, headers={"x-api-key": "k" * 10_000}
     )
