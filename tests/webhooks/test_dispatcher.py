@@ -52,6 +52,8 @@ def test_a_shutdown_past_its_grace_leaves_every_delivery_pending_and_due() -> No
         assert all(not d.attempts and not d.in_flight for d in box.deliveries.values())
         assert len(box.take_due(T0)) == 10  # due again at once: nothing was lost
         assert len(connected) == PER_ORIGIN_CONCURRENCY  # the 6 queued never connected
+        for writer in connected:
+            writer.close()
         server.close()
 
     asyncio.run(main())
