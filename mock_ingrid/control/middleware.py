@@ -28,8 +28,8 @@ import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mock_ingrid.control import guard
-from mock_ingrid.control.faults import Fault, Faults, FaultSyntaxError, parse_fault_header
-from mock_ingrid.control.journal import Entry, Headers, Journal
+from mock_ingrid.control.faults import Fault, FaultSyntaxError, parse_fault_header
+from mock_ingrid.control.journal import Entry, Headers
 
 if TYPE_CHECKING:
     from mock_ingrid.control.diagnostics_state import Diagnostics
