@@ -5,11 +5,12 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
+from mock_ingrid.api.body import read_model
 from mock_ingrid.api.current import render
 from mock_ingrid.api.current.errors import ERRORS
 from mock_ingrid.api.current.listing import page_response
 from mock_ingrid.api.current.schemas import WarehouseReportBody
-from mock_ingrid.api.endpoint import api_endpoint, json_response, read_model
+from mock_ingrid.api.endpoint import api_endpoint, json_response
 from mock_ingrid.api.paging import ById, in_id_order
 from mock_ingrid.domain import returns, warehouse
 from mock_ingrid.domain.lifecycle import ReportStatus, ReturnStatus
