@@ -24,8 +24,8 @@ from starlette.requests import Request
 
 from mock_ingrid.api.endpoint import JSON_TYPE, runtime_of
 from mock_ingrid.api.errors import ApiError, problems_from
-from mock_ingrid.api.jsonio import JsonSyntaxError, loads
 from mock_ingrid.domain.errors import Problem
+from mock_ingrid.jsonio import JsonSyntaxError, loads
 
 if TYPE_CHECKING:
     from pydantic import BaseModel

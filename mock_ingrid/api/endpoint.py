@@ -10,9 +10,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from mock_ingrid.api.errors import ApiError
-from mock_ingrid.api.jsonio import dumps
 from mock_ingrid.domain.errors import DomainError, Problem
 from mock_ingrid.domain.merchant import Merchant
+from mock_ingrid.jsonio import dumps
 from mock_ingrid.runtime import Runtime
 
 JSON_TYPE = "application/json"

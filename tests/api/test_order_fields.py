@@ -15,8 +15,8 @@ from pydantic import BaseModel
 from starlette.testclient import TestClient
 
 from mock_ingrid.api.current.schemas import OrderBody
-from mock_ingrid.api.jsonio import dumps
 from mock_ingrid.clock import parse_instant
+from mock_ingrid.jsonio import dumps
 
 Json = dict[str, Any]
 Path = tuple[str | int, ...]

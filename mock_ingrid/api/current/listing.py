@@ -9,10 +9,10 @@ from typing import Any, TypeVar
 from starlette.requests import Request
 from starlette.responses import Response
 
-from mock_ingrid.api.current import render
 from mock_ingrid.api.endpoint import json_response
 from mock_ingrid.api.paging import in_window, matching, take_page
 from mock_ingrid.api.query import datetime_param, enum_param, int_param
+from mock_ingrid.views import current as render
 
 T = TypeVar("T")
 

@@ -8,7 +8,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from mock_ingrid.api.body import read_model, validate_model
-from mock_ingrid.api.current import render
 from mock_ingrid.api.current.errors import ERRORS
 from mock_ingrid.api.current.listing import page_response
 from mock_ingrid.api.current.schemas import OrderBody, OrderPatch, ReturnCreateBody
@@ -16,6 +15,7 @@ from mock_ingrid.api.endpoint import api_endpoint, json_response
 from mock_ingrid.domain import orders, returns
 from mock_ingrid.domain.merchant import Merchant
 from mock_ingrid.domain.model import Order
+from mock_ingrid.views import current as render
 
 endpoint = api_endpoint(ERRORS)
 

@@ -6,7 +6,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from mock_ingrid.api.body import read_model
-from mock_ingrid.api.current import render
 from mock_ingrid.api.current.errors import ERRORS
 from mock_ingrid.api.current.listing import page_response
 from mock_ingrid.api.current.schemas import WarehouseReportBody
@@ -15,6 +14,7 @@ from mock_ingrid.api.paging import ById, in_id_order
 from mock_ingrid.domain import returns, warehouse
 from mock_ingrid.domain.lifecycle import ReportStatus, ReturnStatus
 from mock_ingrid.domain.merchant import Merchant
+from mock_ingrid.views import current as render
 
 endpoint = api_endpoint(ERRORS)
 RETURN_STATUSES = list(ReturnStatus)
