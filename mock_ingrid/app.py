@@ -20,7 +20,6 @@ from mock_ingrid.api.current.routes import ROUTES as CURRENT_ROUTES
 from mock_ingrid.api.endpoint import ErrorRenderer
 from mock_ingrid.api.errors import ApiError
 from mock_ingrid.api.handled_errors import HandledErrors
-from mock_ingrid.api.jsonio import scan_plain
 from mock_ingrid.api.legacy.errors import ERRORS as LEGACY_ERRORS
 from mock_ingrid.api.legacy.routes import ROUTES as LEGACY_ROUTES
 from mock_ingrid.api.resource import RouteEndpoint
@@ -88,7 +87,6 @@ def _lifespan(runtime: Runtime) -> Callable[[Starlette], AbstractAsyncContextMan
         # requests are served in between (a thread would hold the GIL in long slices).
         loop = asyncio.get_running_loop()
         steps: list[Callable[[], object]] = [e.load_all for e in _pending_handlers(app)]
-        steps.append(_load_json_scanner)
         steps.append(load_client)
         warm_up = loop.call_later(WARM_UP_SECONDS, _warm_up, loop, steps)
         try:
@@ -112,10 +110,6 @@ def _warm_up(loop: asyncio.AbstractEventLoop, steps: list[Callable[[], object]])
     if steps:
         steps.pop(0)()
         loop.call_soon(_warm_up, loop, steps)
-
-
-def _load_json_scanner() -> None:
-    scan_plain(b"{}")  # imports msgspec (see ``jsonio``)
 
 
 async def _tick(runtime: Runtime) -> None:

@@ -30,7 +30,6 @@ from mock_ingrid.api.current.schemas import (
     WarehouseReportBody,
 )
 from mock_ingrid.api.errors import field_path
-from mock_ingrid.api.jsonio import JsonSyntaxError, loads
 from mock_ingrid.api.types import WIRE_CONFIG, CurrencyCode, Identifier, Money, ShortText
 from mock_ingrid.domain import catalog, orders, returns, settlement, warehouse
 from mock_ingrid.domain.commands import ReturnItemInput
@@ -39,6 +38,7 @@ from mock_ingrid.domain.lifecycle import ExchangeStatus, RefundStatus, ReportSta
 from mock_ingrid.domain.merchant import Merchant
 from mock_ingrid.domain.model import Deductions, MerchantSettings
 from mock_ingrid.domain.next_steps import NEXT_STEPS
+from mock_ingrid.jsonio import JsonSyntaxError, loads
 from mock_ingrid.money import ZERO
 from mock_ingrid.store import State
 

@@ -9,14 +9,9 @@ from pydantic import BaseModel
 from starlette.requests import Request
 from starlette.responses import Response
 
+from mock_ingrid.api.body import invalid_body, read_json, read_object, validate_model
 from mock_ingrid.api.current.errors import ERRORS
-from mock_ingrid.api.endpoint import (
-    JSON_TYPE,
-    parse_json_body,
-    read_body,
-    runtime_of,
-    validate_model,
-)
+from mock_ingrid.api.endpoint import runtime_of
 from mock_ingrid.api.errors import ApiError
 from mock_ingrid.domain.errors import DomainError, Problem
 from mock_ingrid.domain.merchant import Merchant
@@ -101,49 +96,22 @@ DOCUMENT_BODY_LIMIT = 256 * 1024 * 1024
 async def read_document(request: Request) -> Any:
     """The JSON body of ``PUT``/``POST /_mock/state`` and ``POST /_mock/fixtures``: up
     to ``DOCUMENT_BODY_LIMIT`` bytes (or ``--max-body-bytes`` when that is larger)."""
-    media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-    if media and media != JSON_TYPE and not media.endswith("+json"):
-        raise ApiError(
-            415, "UNSUPPORTED_MEDIA_TYPE", f"send Content-Type: {JSON_TYPE}, not '{media}'"
-        )
     limit = max(runtime_of(request).settings.max_body_bytes, DOCUMENT_BODY_LIMIT)
-    return parse_json_body(await read_body(request, limit))
+    return await read_json(request, limit)
 
 
 async def read_control_body(
     request: Request, model: type[M], required: bool = True, nullable: Collection[str] = ()
 ) -> M:
-    """Parse the body into ``model``; when nothing is required, no body means the defaults.
-    An optional field is left out, not sent as ``null``, unless it is in ``nullable``."""
-    raw = await read_body(request)
-    empty = not raw.strip()
-    if empty and not required:
-        return model()
-    if not empty:  # an empty body is refused as such, whatever its content type
-        media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-        if media and media != JSON_TYPE and not media.endswith("+json"):
-            raise ApiError(
-                415, "UNSUPPORTED_MEDIA_TYPE", f"send Content-Type: {JSON_TYPE}, not '{media}'"
-            )
-    data = parse_json_body(raw)
-    if not isinstance(data, dict):
-        raise ApiError(
-            400,
-            "VALIDATION_ERROR",
-            "the request body must be a JSON object",
-            [Problem("$", "INVALID_TYPE", "expected an object")],
-        )
+    """The body as ``model`` (read by ``api.body``); when nothing is required, no body
+    means the defaults. An optional field is left out, not sent as ``null``, unless it
+    is in ``nullable``."""
+    data = await read_object(request, optional=not required)
     nulls = [
         Problem(key, "INVALID_TYPE", "null is not allowed here; leave the field out")
         for key, value in data.items()
         if value is None and key not in nullable
     ]
     if nulls:
-        more = f" (and {len(nulls) - 1} more)" if len(nulls) > 1 else ""
-        raise ApiError(
-            400,
-            "VALIDATION_ERROR",
-            f"invalid request body: {nulls[0].path}: {nulls[0].message}{more}",
-            nulls,
-        )
+        raise invalid_body(nulls)
     return validate_model(model, data)

@@ -9,7 +9,8 @@ from pydantic import Field
 from starlette.requests import Request
 from starlette.responses import Response
 
-from mock_ingrid.api.endpoint import json_response, runtime_of, validate_model
+from mock_ingrid.api.body import validate_model
+from mock_ingrid.api.endpoint import json_response, runtime_of
 from mock_ingrid.api.errors import ApiError
 from mock_ingrid.api.types import WIRE_CONFIG
 from mock_ingrid.control.common import (

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from mock_ingrid.api.jsonio import loads
 from mock_ingrid.domain.lifecycle import ReturnStatus
 from mock_ingrid.fixtures import (
     FixtureError,
@@ -16,6 +15,7 @@ from mock_ingrid.fixtures import (
     load_fixture_paths,
     shipped_fixtures,
 )
+from mock_ingrid.jsonio import loads
 from mock_ingrid.store import State
 from tests.builders import new_state
 from tests.server import ROOT

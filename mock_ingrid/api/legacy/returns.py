@@ -11,7 +11,8 @@ from datetime import datetime
 from starlette.requests import Request
 from starlette.responses import Response
 
-from mock_ingrid.api.endpoint import api_endpoint, json_response, read_model, runtime_of
+from mock_ingrid.api.body import read_model
+from mock_ingrid.api.endpoint import api_endpoint, json_response, runtime_of
 from mock_ingrid.api.errors import ApiError
 from mock_ingrid.api.legacy.errors import ERRORS
 from mock_ingrid.api.legacy.paging import SortOrder, page_body, page_request, sort_items

@@ -63,8 +63,10 @@ _DECODER = json.JSONDecoder(
 
 
 def loads(body: bytes) -> Any:
-    """Parse a request body exactly: floats become ``Decimal``, duplicate keys,
-    NaN/Infinity, invalid UTF-8 and absurd nesting are refused."""
+    """Parse a request body exactly: a number with a fraction or an exponent becomes
+    the ``Decimal`` of its text (never a float), an integer an ``int``. Refused: a key
+    given twice in one object (the rule the OpenAPI documents state), NaN/Infinity,
+    invalid UTF-8 and absurd nesting."""
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -79,36 +81,3 @@ def loads(body: bytes) -> Any:
         raise JsonSyntaxError("the JSON is nested too deeply") from None
     except ValueError as exc:  # e.g. an integer with more digits than Python allows
         raise JsonSyntaxError(str(exc)) from None
-
-
-# msgspec's decoder: about four times as fast as ``json`` with the duplicate-key hook,
-# and as exact (a float's text goes to ``Decimal`` unchanged); it refuses NaN, a BOM,
-# invalid UTF-8 and control characters in strings as ``loads`` does. What it cannot
-# tell is a key given twice: ``scan_plain`` counts the keys in the text instead.
-# Imported with the first body scanned, not at start-up (about 20 ms).
-_SCANNER: Any = None
-_WHITESPACE = b" \t\r\n"
-
-
-def scan_plain(body: bytes) -> tuple[Any, int] | None:
-    """A fast parse of a body with no backslash: its value and how many keys its
-    objects hold in the text; None when the body is not such a body or does not parse
-    (``loads`` then says why). The value is what ``loads`` gives, except that a key
-    given twice holds its last value: a caller that counts the keys of every object
-    it reads and finds the same number knows that no key was given twice.
-
-    Without a backslash every ``"`` delimits a string, so in valid JSON ``"`` then a
-    colon, whitespace left out, can only end a key (the string's own whitespace going
-    too does not matter: it holds no ``"``)."""
-    global _SCANNER
-    if b"\\" in body:
-        return None
-    if _SCANNER is None:
-        import msgspec
-
-        _SCANNER = msgspec.json.Decoder(float_hook=Decimal)
-    try:
-        value = _SCANNER.decode(body)
-    except (ValueError, RecursionError):  # msgspec.DecodeError is a ValueError
-        return None
-    return value, body.translate(None, _WHITESPACE).count(b'":')

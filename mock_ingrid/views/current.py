@@ -1,4 +1,8 @@
-"""Entities as the current generation shows them. Optional fields that are unset are left out."""
+"""Entities as the current generation shows them: pure functions of the domain.
+
+Shared by the current API's handlers, ``/_mock`` and the current webhooks' payloads.
+Optional fields that are unset are left out.
+"""
 
 from __future__ import annotations
 
