@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 
 from mock_ingrid.api.errors import ApiError, problems_from
 from mock_ingrid.api.jsonio import JsonSyntaxError, dumps, loads
@@ -34,77 +34,38 @@ class ErrorRenderer(Protocol):
 Handler = Callable[[Request, Merchant], Awaitable[Response]]
 
 
-class JsonResponse(Response):
-    """A JSON body with the headers Starlette's ``Response`` would give it
-    (``content-length``, then ``content-type``), set without its general path."""
+class JsonResponse(JSONResponse):
+    """Starlette's ``JSONResponse``, rendered by ``jsonio.dumps`` (amounts as JSON
+    numbers from their ``Decimal``, instants in UTC with ``Z``)."""
 
-    media_type = JSON_TYPE
-
-    def __init__(self, body: bytes, status: int = 200) -> None:
-        self.status_code = status
-        self.background = None
-        self.body = body
-        self.raw_headers = [(b"content-length", str(len(body)).encode()), _JSON_CONTENT_TYPE]
-
-
-_JSON_CONTENT_TYPE = (b"content-type", JSON_TYPE.encode())
+    def render(self, content: Any) -> bytes:
+        return dumps(content)
 
 
 def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    if headers or status < 200 or status in (204, 304):
-        return Response(dumps(data), status_code=status, media_type=JSON_TYPE, headers=headers)
-    return JsonResponse(dumps(data), status)
-
-
-_RUNTIME_KEY = "mock_ingrid.runtime"
+    return JsonResponse(data, status, headers)
 
 
 def runtime_of(request: Request) -> Runtime:
-    """The runtime of the app serving ``request`` (kept in its scope once found)."""
-    scope = request.scope
-    runtime: Runtime | None = scope.get(_RUNTIME_KEY)
-    if runtime is None:
-        runtime = scope[_RUNTIME_KEY] = scope["app"].state.runtime
+    """The runtime of the app serving ``request``."""
+    runtime: Runtime = request.app.state.runtime
     return runtime
 
 
-_API_KEY = b"x-api-key"
-# (scheme, Host header, server address, root path) -> ``str(request.base_url)``, which
-# Starlette builds as a ``URL`` per request (the legacy API answers absolute URLs).
-_BASE_URLS: dict[tuple[Any, ...], str] = {}
-_BASE_URLS_KEPT = 256
-
-
 def base_url(request: Request) -> str:
-    """``str(request.base_url)``, looked up rather than built."""
-    scope = request.scope
-    root = scope.get("app_root_path", scope.get("root_path", ""))
-    server = scope.get("server")  # a list under some servers: not hashable
-    key = (scope.get("scheme"), header(request, b"host"), server and tuple(server), root)
-    found = _BASE_URLS.get(key)
-    if found is None:
-        if len(_BASE_URLS) >= _BASE_URLS_KEPT:
-            _BASE_URLS.clear()
-        found = _BASE_URLS[key] = str(request.base_url)
-    return found
+    """The URL the app is served at, as the client named it (the legacy API answers
+    absolute URLs)."""
+    return str(request.base_url)
 
 
 def header(request: Request, name: bytes) -> str | None:
-    """``request.headers.get(name)`` (the first value), without building ``Headers``;
-    ``name`` in lower case, as servers give them."""
-    headers: list[tuple[bytes, bytes]] = request.scope["headers"]
-    for key, value in headers:
-        if key == name:
-            return value.decode("latin-1")
-    return None
+    """The first value of header ``name`` (``request.headers.get``)."""
+    return request.headers.get(name.decode("latin-1"))
 
 
 def authenticate(request: Request, runtime: Runtime | None = None) -> Merchant:
     runtime = runtime or runtime_of(request)
-    # ``request.headers.getlist``, without building a ``Headers`` object.
-    values = [
-        value.decode("latin-1") for name, value in request.scope["headers"] if name == _API_KEY
-    ]
+    values = request.headers.getlist("x-api-key")
     if not values:
         raise ApiError(401, "UNAUTHORIZED", "the x-api-key header is missing")
     if len(values) > 1:
