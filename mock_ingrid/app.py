@@ -25,9 +25,11 @@ from mock_ingrid.control.routes import ROUTES as CONTROL_ROUTES
 from mock_ingrid.runtime import Runtime
 from mock_ingrid.settings import Settings
 from mock_ingrid.state_file import save_state_file
+from mock_ingrid.webhooks.dispatcher import load_client
 
 logger = logging.getLogger("mock_ingrid")
 TICK_SECONDS = 0.25
+WARM_UP_SECONDS = 0.1
 _STATUS_CODES = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
 
 
@@ -76,9 +78,13 @@ def _lifespan(runtime: Runtime) -> Callable[[Starlette], AbstractAsyncContextMan
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await runtime.webhooks.start()
         ticker = asyncio.create_task(_tick(runtime))
+        # aiohttp (webhook deliveries) loads once the server is up, not at start-up
+        # (see ``webhooks.dispatcher``).
+        warm_up = asyncio.get_running_loop().call_later(WARM_UP_SECONDS, load_client)
         try:
             yield
         finally:
+            warm_up.cancel()
             ticker.cancel()
             await runtime.webhooks.stop()
             save_state_file(runtime)

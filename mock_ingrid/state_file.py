@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from mock_ingrid.api.jsonio import JsonSyntaxError, dumps, loads
+from mock_ingrid.jsonio import JsonSyntaxError, dumps, loads
 from mock_ingrid.runtime import Runtime
 from mock_ingrid.snapshot import SnapshotError, export_state
 

@@ -9,10 +9,16 @@ from pydantic import Field
 from starlette.requests import Request
 from starlette.responses import Response
 
-from mock_ingrid.api.endpoint import json_response, runtime_of, validate_model
+from mock_ingrid.api.body import validate_model
+from mock_ingrid.api.endpoint import json_response, runtime_of
 from mock_ingrid.api.errors import ApiError
 from mock_ingrid.api.types import WIRE_CONFIG
-from mock_ingrid.control.common import read_control_body, read_document
+from mock_ingrid.control.common import (
+    read_control_body,
+    read_document,
+    require_accepted,
+    require_accepted_merchants,
+)
 from mock_ingrid.domain.errors import Problem
 from mock_ingrid.domain.merchant import Merchant
 from mock_ingrid.domain.model import Deductions, MerchantSettings
@@ -87,14 +93,7 @@ async def list_merchants(request: Request) -> Response:
 async def create_merchant(request: Request) -> Response:
     body = await read_control_body(request, MerchantBody, nullable={"settings"})
     runtime = runtime_of(request)
-    allowed = runtime.settings.api_keys
-    if allowed and body.api_key not in allowed:
-        raise ApiError(
-            400,
-            "UNKNOWN_MERCHANT",
-            "apiKey: this server accepts only the API keys given with --api-key",
-            [Problem("apiKey", "UNKNOWN_MERCHANT", "not an accepted API key")],
-        )
+    require_accepted(runtime.settings.api_keys, body.api_key, "apiKey", "body")
     if body.api_key in runtime.state.merchants:
         raise ApiError(
             409,
@@ -156,6 +155,7 @@ async def merge_snapshot(request: Request) -> Response:
 
 async def _import(request: Request, replace: bool) -> Response:
     data = await read_document(request)
+    require_accepted_merchants(request, data)
     runtime = runtime_of(request)
     try:
         keys = runtime.import_snapshot(data, replace=replace)
@@ -169,6 +169,7 @@ async def _import(request: Request, replace: bool) -> Response:
 async def load_fixture(request: Request) -> Response:
     """Load a fixture document (the format of ``fixtures/``): all or nothing, no webhooks."""
     data = await read_document(request)
+    require_accepted_merchants(request, data)
     runtime = runtime_of(request)
     try:
         keys = load_fixture_data(runtime.state, data, "request body")

@@ -10,10 +10,11 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from mock_ingrid import __version__
-from mock_ingrid.api.endpoint import json_response
+from mock_ingrid.api.endpoint import json_response, runtime_of
 from mock_ingrid.api.errors import ApiError
 from mock_ingrid.api.resource import resource
-from mock_ingrid.control import clock, diagnostics, lifecycle, merchants, webhooks
+from mock_ingrid.control import clock, diagnostics_handlers, lifecycle, merchants, webhooks
+from mock_ingrid.control.guard import exposure_warning
 
 DOCUMENTS = ("current", "legacy", "control")
 
@@ -24,7 +25,10 @@ def spec_bytes(name: str) -> bytes:
 
 
 async def health(request: Request) -> Response:
-    return json_response({"status": "ok", "version": __version__})
+    """Also what is unsafe about how the server runs (``warnings``, usually empty)."""
+    exposed = exposure_warning(runtime_of(request).settings)
+    warnings = [{"code": "CONTROL_UNPROTECTED", "message": exposed}] if exposed else []
+    return json_response({"status": "ok", "version": __version__, "warnings": warnings})
 
 
 async def openapi_document(request: Request) -> Response:
@@ -63,13 +67,21 @@ ROUTES: list[Route] = [
     resource("/_mock/webhooks/flush", post=webhooks.flush_deliveries),
     resource(
         "/_mock/faults",
-        get=diagnostics.list_faults,
-        post=diagnostics.create_fault,
-        delete=diagnostics.clear_faults,
+        get=diagnostics_handlers.list_faults,
+        post=diagnostics_handlers.create_fault,
+        delete=diagnostics_handlers.clear_faults,
     ),
-    resource("/_mock/faults/{faultId}", get=diagnostics.get_fault, delete=diagnostics.delete_fault),
-    resource("/_mock/journal", get=diagnostics.list_journal, delete=diagnostics.clear_journal),
-    resource("/_mock/journal/verify", post=diagnostics.verify_journal),
+    resource(
+        "/_mock/faults/{faultId}",
+        get=diagnostics_handlers.get_fault,
+        delete=diagnostics_handlers.delete_fault,
+    ),
+    resource(
+        "/_mock/journal",
+        get=diagnostics_handlers.list_journal,
+        delete=diagnostics_handlers.clear_journal,
+    ),
+    resource("/_mock/journal/verify", post=diagnostics_handlers.verify_journal),
     # lifecycle helpers (the merchant: x-api-key header or ?merchant=)
     resource("/_mock/returns/{returnId}/confirm", post=lifecycle.confirm_return),
     resource("/_mock/returns/{returnId}/label-ready", post=lifecycle.label_ready),
