@@ -326,9 +326,8 @@ WARM_UP_ID = 10**12
 
 
 def warm_up(port: int, cases: list[Case]) -> None:
-    """A few unmeasured requests of each case first: mock-ingrid imports its route
-    handlers and builds their validators on first use (start-up is measured on its
-    own), and a case's first figures should not include that one-off cost."""
+    """A few unmeasured requests of each case first: a case's figures should not
+    include the one-off costs of its first requests (start-up is measured on its own)."""
     for case in cases:
         path = case.path.replace("{n}", str(WARM_UP_ID))
         body = case.body.replace("{n}", str(WARM_UP_ID)).encode() or None

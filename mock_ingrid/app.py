@@ -10,20 +10,16 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.middleware.errors import ServerErrorMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import ASGIApp
 
 from mock_ingrid.api.current.errors import ERRORS as CURRENT_ERRORS
 from mock_ingrid.api.current.routes import ROUTES as CURRENT_ROUTES
 from mock_ingrid.api.endpoint import ErrorRenderer
 from mock_ingrid.api.errors import ApiError
-from mock_ingrid.api.handled_errors import HandledErrors
 from mock_ingrid.api.legacy.errors import ERRORS as LEGACY_ERRORS
 from mock_ingrid.api.legacy.routes import ROUTES as LEGACY_ROUTES
-from mock_ingrid.api.resource import RouteEndpoint
-from mock_ingrid.api.router import IndexedRouter
+from mock_ingrid.api.router import IndexedRoutes
 from mock_ingrid.control.middleware import ControlMiddleware
 from mock_ingrid.control.routes import ROUTES as CONTROL_ROUTES
 from mock_ingrid.runtime import Runtime
@@ -82,13 +78,9 @@ def _lifespan(runtime: Runtime) -> Callable[[Starlette], AbstractAsyncContextMan
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await runtime.webhooks.start()
         ticker = asyncio.create_task(_tick(runtime))
-        # Route handlers load on first use (start-up does not wait for them); once the
-        # server is up, the rest load one module per turn of the event loop, so that
-        # requests are served in between (a thread would hold the GIL in long slices).
-        loop = asyncio.get_running_loop()
-        steps: list[Callable[[], object]] = [e.load_all for e in _pending_handlers(app)]
-        steps.append(load_client)
-        warm_up = loop.call_later(WARM_UP_SECONDS, _warm_up, loop, steps)
+        # aiohttp (webhook deliveries) loads once the server is up, not at start-up
+        # (see ``webhooks.dispatcher``).
+        warm_up = asyncio.get_running_loop().call_later(WARM_UP_SECONDS, load_client)
         try:
             yield
         finally:
@@ -98,18 +90,6 @@ def _lifespan(runtime: Runtime) -> Callable[[Starlette], AbstractAsyncContextMan
             save_state_file(runtime)
 
     return lifespan
-
-
-def _pending_handlers(app: Starlette) -> list[RouteEndpoint]:
-    endpoints = [getattr(route, "app", None) for route in app.routes]
-    return [endpoint for endpoint in endpoints if isinstance(endpoint, RouteEndpoint)]
-
-
-def _warm_up(loop: asyncio.AbstractEventLoop, steps: list[Callable[[], object]]) -> None:
-    """Take one step (load the handlers of one route, ...), then yield to the loop."""
-    if steps:
-        steps.pop(0)()
-        loop.call_soon(_warm_up, loop, steps)
 
 
 async def _tick(runtime: Runtime) -> None:
@@ -129,23 +109,11 @@ def _middleware(runtime: Runtime) -> list[Middleware]:
     return stack
 
 
-class _App(Starlette):
-    """Starlette with ``HandledErrors`` where its ``ExceptionMiddleware`` would be."""
-
-    def build_middleware_stack(self) -> ASGIApp:
-        handlers = dict(self.exception_handlers)
-        internal = handlers.pop(Exception, None)
-        app: ASGIApp = HandledErrors(self.router, handlers)
-        for cls, args, kwargs in reversed(self.user_middleware):
-            app = cls(app, *args, **kwargs)
-        return ServerErrorMiddleware(app, handler=internal, debug=self.debug)
-
-
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> Starlette:
     """Build the app. State is created here, eagerly: test clients may skip lifespan."""
     runtime = runtime or Runtime.build(settings or Settings())
-    app = _App(
-        routes=[*CONTROL_ROUTES, *LEGACY_ROUTES, *CURRENT_ROUTES],
+    app = Starlette(
+        routes=[IndexedRoutes([*CURRENT_ROUTES, *LEGACY_ROUTES, *CONTROL_ROUTES])],
         exception_handlers={
             HTTPException: _http_error,
             ApiError: _api_error,
@@ -154,10 +122,5 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         middleware=_middleware(runtime),
         lifespan=_lifespan(runtime),
     )
-    # Same routes and lifespan, matched through an index by first path segment;
-    # a trailing slash is a 404, never a redirect a POST could not follow.
-    app.router.__class__ = IndexedRouter
-    app.router.middleware_stack = app.router.app  # bound at init to the old class's app
-    app.router.redirect_slashes = False
     app.state.runtime = runtime
     return app

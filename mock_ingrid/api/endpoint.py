@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 
 from mock_ingrid.api.errors import ApiError
 from mock_ingrid.domain.errors import DomainError, Problem
@@ -27,60 +27,28 @@ class ErrorRenderer(Protocol):
 Handler = Callable[[Request, Merchant], Awaitable[Response]]
 
 
-class JsonResponse(Response):
-    """A JSON body with the headers Starlette's ``Response`` would give it
-    (``content-length``, then ``content-type``), set without its general path."""
+class JsonResponse(JSONResponse):
+    """Starlette's ``JSONResponse``, rendered by ``jsonio.dumps`` (amounts as JSON
+    numbers from their ``Decimal``, instants in UTC with ``Z``)."""
 
-    media_type = JSON_TYPE
-
-    def __init__(self, body: bytes, status: int = 200) -> None:
-        self.status_code = status
-        self.background = None
-        self.body = body
-        self.raw_headers = [(b"content-length", str(len(body)).encode()), _JSON_CONTENT_TYPE]
-
-
-_JSON_CONTENT_TYPE = (b"content-type", JSON_TYPE.encode())
+    def render(self, content: Any) -> bytes:
+        return dumps(content)
 
 
 def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    if headers or status < 200 or status in (204, 304):
-        return Response(dumps(data), status_code=status, media_type=JSON_TYPE, headers=headers)
-    return JsonResponse(dumps(data), status)
-
-
-_RUNTIME_KEY = "mock_ingrid.runtime"
+    return JsonResponse(data, status, headers)
 
 
 def runtime_of(request: Request) -> Runtime:
-    """The runtime of the app serving ``request`` (kept in its scope once found)."""
-    scope = request.scope
-    runtime: Runtime | None = scope.get(_RUNTIME_KEY)
-    if runtime is None:
-        runtime = scope[_RUNTIME_KEY] = scope["app"].state.runtime
+    """The runtime of the app serving ``request``."""
+    runtime: Runtime = request.app.state.runtime
     return runtime
-
-
-_API_KEY = b"x-api-key"
-
-
-def header(request: Request, name: bytes) -> str | None:
-    """``request.headers.get(name)`` (the first value), without building ``Headers``;
-    ``name`` in lower case, as servers give them."""
-    headers: list[tuple[bytes, bytes]] = request.scope["headers"]
-    for key, value in headers:
-        if key == name:
-            return value.decode("latin-1")
-    return None
 
 
 def authenticate(request: Request, runtime: Runtime | None = None) -> Merchant:
     """The merchant of the call's ``x-api-key``; ``runtime.state.release`` it when done."""
     runtime = runtime or runtime_of(request)
-    # ``request.headers.getlist``, without building a ``Headers`` object.
-    values = [
-        value.decode("latin-1") for name, value in request.scope["headers"] if name == _API_KEY
-    ]
+    values = request.headers.getlist("x-api-key")
     if not values:
         raise ApiError(401, "UNAUTHORIZED", "the x-api-key header is missing")
     if len(values) > 1:

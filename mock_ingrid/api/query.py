@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import datetime
-from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 
@@ -26,25 +25,9 @@ def _bad(name: str, code: str, message: str) -> ApiError:
     )
 
 
-# Query strings repeat (a test suite polls the same list): each one is parsed once,
-# as Starlette's ``QueryParams`` parses it (``parse_qsl`` keeping blank values), and
-# kept by its raw bytes. Cleared when full rather than evicted one by one.
-_PARSED: dict[bytes, dict[str, tuple[str, ...]]] = {}
-_PARSED_KEPT = 1024
-
-
 def query_values(request: Request, name: str) -> tuple[str, ...]:
-    """Every value of query parameter ``name``, in order (``query_params.getlist``)."""
-    raw: bytes = request.scope.get("query_string", b"")
-    parsed = _PARSED.get(raw)
-    if parsed is None:
-        parsed = {}
-        for key, value in parse_qsl(raw.decode("latin-1"), keep_blank_values=True):
-            parsed[key] = (*parsed.get(key, ()), value)
-        if len(_PARSED) >= _PARSED_KEPT:
-            _PARSED.clear()
-        _PARSED[raw] = parsed
-    return parsed.get(name, ())
+    """Every value of query parameter ``name``, in order."""
+    return tuple(request.query_params.getlist(name))
 
 
 def _single(request: Request, name: str) -> str | None:

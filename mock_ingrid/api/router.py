@@ -1,17 +1,36 @@
-"""A router that only tries the routes of the request's first path segment.
+"""``IndexedRoutes``: the one piece of the HTTP layer that is not plain Starlette.
 
-Starlette's router tries every route's regex in turn; with fifty routes that is
-most of a cheap request's cost. Indexing by the first segment (``returns``,
-``merchant``, ``_mock``, ...) leaves a handful of candidates and keeps the
-exact matching, 404 and 405 behaviour of Starlette's loop. A plain ``Route`` is
-matched here, as ``Route.matches`` and ``Route.handle`` would, without their
-intermediate dictionaries and tuples.
+What it replaces. A trailing slash must be a 404, never a redirect that a POST could
+not follow; Starlette's router redirects unless built with ``redirect_slashes=False``,
+and the app's own router is built by ``Starlette()`` without that argument. The plain
+way is to mount a router built with it: ``Mount("", app=Router(routes,
+redirect_slashes=False))``. That router then tries the routes' patterns one by one
+(about sixty routes, most of them under ``/_mock``).
+
+What it does instead. It is one route (a ``BaseRoute``) holding a plain Starlette
+``Router(redirect_slashes=False)`` per first path segment (``returns``, ``orders``,
+``merchant``, ``_mock``, ...): a request is matched only against the few routes of
+its segment, and matching, 404 and 405 (with ``Allow``) are that router's, as
+Starlette does them. A path whose first segment no route has is not this route's:
+Starlette goes on to any route listed after it, then answers 404.
+
+What it buys, measured (callgrind, instructions per request in process, without the
+server; 200 returns loaded, 1,000 requests, Starlette 1.10): ``GET /returns/{id}``
+194,800 against 240,000 with the mounted router (19% fewer), ``GET
+/merchant/return/{id}`` 319,800 against 430,400 (26% fewer). With uvicorn's own work
+per request counted in (about 106,000, measured before this module), the two bench
+cases cost 13% and 21% fewer instructions through the server. Against Starlette's own
+router with its ``redirect_slashes`` attribute turned off after construction (216,200
+for ``GET /returns/{id}``), 10% fewer.
 """
 
 from __future__ import annotations
 
-from starlette._utils import get_route_path
-from starlette.routing import BaseRoute, Match, Route, Router
+from collections.abc import Sequence
+from typing import Any
+
+from starlette.datastructures import URLPath
+from starlette.routing import BaseRoute, Match, NoMatchFound, Route, Router
 from starlette.types import Receive, Scope, Send
 
 
@@ -19,69 +38,42 @@ def _first_segment(path: str) -> str:
     return path[1:].split("/", 1)[0]
 
 
-class IndexedRouter(Router):
-    _index: dict[str, list[BaseRoute]]
-    _indexed_count = -1
+def _route_path(scope: Scope) -> str:
+    """The path the routes are matched against: without the ``root_path`` that a
+    proxy mounted the app under (as Starlette's routes read it)."""
+    path: str = scope["path"]
+    root: str = scope.get("root_path", "")
+    if not root or not path.startswith(root):
+        return path
+    if path == root:
+        return ""
+    return path[len(root) :] if path[len(root)] == "/" else path
 
-    def _candidates(self, path: str) -> list[BaseRoute]:
-        if self._indexed_count != len(self.routes):  # routes were added since
-            self._build_index()
-        return self._index.get(_first_segment(path), self._index[""])
 
-    def _build_index(self) -> None:
-        index: dict[str, list[BaseRoute]] = {}
-        unindexed: list[BaseRoute] = []
-        for route in self.routes:
-            segment = _first_segment(route.path) if isinstance(route, Route) else "{"
+class IndexedRoutes(BaseRoute):
+    def __init__(self, routes: Sequence[Route]) -> None:
+        groups: dict[str, list[BaseRoute]] = {}
+        for route in routes:
+            segment = _first_segment(route.path)
             if "{" in segment:
-                unindexed.append(route)
-            else:
-                index.setdefault(segment, []).append(route)
-        # Routes whose first segment is a parameter could match any path.
-        self._index = {key: routes + unindexed for key, routes in index.items()}
-        self._index[""] = unindexed
-        self._indexed_count = len(self.routes)
+                raise ValueError(f"{route.path}: the first segment of an indexed path is fixed")
+            groups.setdefault(segment, []).append(route)
+        self.routers = {
+            segment: Router(group, redirect_slashes=False) for segment, group in groups.items()
+        }
 
-    async def app(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await super().app(scope, receive, send)
-            return
-        scope.setdefault("router", self)
-        path = get_route_path(scope)
-        method = scope["method"]
-        partial: BaseRoute | None = None
-        partial_scope: Scope = {}
-        for route in self._candidates(path):
-            if type(route) is Route:
-                found = route.path_regex.match(path)
-                if found is None:
-                    continue
-                params = found.groupdict()
-                for key, value in params.items():
-                    params[key] = route.param_convertors[key].convert(value)
-                if "path_params" in scope:
-                    params = {**scope["path_params"], **params}
-                if route.methods and method not in route.methods:
-                    if partial is None:
-                        partial = route
-                        partial_scope = {"endpoint": route.endpoint, "path_params": params}
-                    continue
-                scope["route"] = route
-                scope["endpoint"] = route.endpoint
-                scope["path_params"] = params
-                await route.app(scope, receive, send)
-                return
-            match, child_scope = route.matches(scope)
-            if match is Match.FULL:
-                scope["route"] = route
-                scope.update(child_scope)
-                await route.handle(scope, receive, send)
-                return
-            if match is Match.PARTIAL and partial is None:
-                partial, partial_scope = route, child_scope
-        if partial is not None:
-            scope["route"] = partial
-            scope.update(partial_scope)
-            await partial.handle(scope, receive, send)
-            return
-        await self.default(scope, receive, send)
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        if scope["type"] == "http" and _first_segment(_route_path(scope)) in self.routers:
+            return Match.FULL, {}
+        return Match.NONE, {}
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.routers[_first_segment(_route_path(scope))](scope, receive, send)
+
+    def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:
+        for router in self.routers.values():
+            try:
+                return router.url_path_for(name, **path_params)
+            except NoMatchFound:
+                pass
+        raise NoMatchFound(name, path_params)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute
+from starlette.routing import Route
 
+from mock_ingrid.api.legacy import returns
 from mock_ingrid.api.resource import resource
 
-ROUTES: list[BaseRoute] = [
-    resource("/merchant/return", get="mock_ingrid.api.legacy.returns:list_returns"),
-    resource("/merchant/return/{returnId}", get="mock_ingrid.api.legacy.returns:get_return"),
-    resource(
-        "/merchant/items/returned", post="mock_ingrid.api.legacy.returns:report_items_returned"
-    ),
+ROUTES: list[Route] = [
+    resource("/merchant/return", get=returns.list_returns),
+    resource("/merchant/return/{returnId}", get=returns.get_return),
+    resource("/merchant/items/returned", post=returns.report_items_returned),
 ]
