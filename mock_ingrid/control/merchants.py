@@ -9,15 +9,24 @@ from pydantic import Field
 from starlette.requests import Request
 from starlette.responses import Response
 
-from mock_ingrid.api.endpoint import json_response, runtime_of, validate_model
+from mock_ingrid.api.endpoint import (
+    JSON_TYPE,
+    JsonResponse,
+    header,
+    json_response,
+    runtime_of,
+    validate_model,
+)
 from mock_ingrid.api.errors import ApiError
+from mock_ingrid.api.jsonio import JsonSyntaxError
 from mock_ingrid.api.types import WIRE_CONFIG
-from mock_ingrid.control.common import read_control_body, read_document
+from mock_ingrid.control.common import DOCUMENT_BODY_LIMIT, read_control_body, read_document
 from mock_ingrid.domain.errors import Problem
 from mock_ingrid.domain.merchant import Merchant
 from mock_ingrid.domain.model import Deductions, MerchantSettings
 from mock_ingrid.fixtures import FixtureError, SettingsSpec, _Model, load_fixture_data
-from mock_ingrid.snapshot import SnapshotError, export_state
+from mock_ingrid.snapshot import SnapshotError, encode_state, read_merchants
+from mock_ingrid.state_file import StateFileError
 
 Json = dict[str, Any]
 
@@ -141,7 +150,7 @@ async def export_snapshot(request: Request) -> Response:
     key = request.query_params.get("merchant")
     if key is not None and key not in runtime.state.merchants:
         raise ApiError(404, "MERCHANT_NOT_FOUND", f"merchant '{key}' was not found")
-    return json_response(export_state(runtime.state, key))
+    return JsonResponse(b"".join(encode_state(runtime.state, key)))
 
 
 async def replace_snapshot(request: Request) -> Response:
@@ -155,15 +164,68 @@ async def merge_snapshot(request: Request) -> Response:
 
 
 async def _import(request: Request, replace: bool) -> Response:
-    data = await read_document(request)
+    text = await _snapshot_text(request)
     runtime = runtime_of(request)
     try:
-        keys = runtime.import_snapshot(data, replace=replace)
+        merchants, _ = read_merchants(runtime.state, text)
+    except JsonSyntaxError as exc:
+        raise ApiError(
+            400, "MALFORMED_JSON", f"the request body is not valid JSON: {exc}"
+        ) from None
     except SnapshotError as exc:
         problem = Problem(exc.path, exc.code, exc.message, location="body")
         raise ApiError(400, "INVALID_SNAPSHOT", str(exc), [problem]) from None
+    del text  # before the merchants are installed: the peak is the body or the state
+    keys = runtime.import_merchants(merchants, replace=replace)
     runtime.run_due()
     return json_response({"merchants": keys})
+
+
+async def _snapshot_text(request: Request) -> bytearray:
+    """The body of ``PUT``/``POST /_mock/state``, as ``read_document`` takes it (up to
+    ``DOCUMENT_BODY_LIMIT``), unparsed and in one buffer grown in place: the snapshot
+    reader finds the entities in it (``read_merchants``), so an upload holds the body
+    once, and the merchants it makes."""
+    media = (header(request, b"content-type") or "").split(";", 1)[0].strip().lower()
+    if media and media != JSON_TYPE and not media.endswith("+json"):
+        raise ApiError(
+            415, "UNSUPPORTED_MEDIA_TYPE", f"send Content-Type: {JSON_TYPE}, not '{media}'"
+        )
+    limit = max(runtime_of(request).settings.max_body_bytes, DOCUMENT_BODY_LIMIT)
+    declared = header(request, b"content-length")
+    too_large = ApiError(413, "PAYLOAD_TOO_LARGE", f"the request body is larger than {limit} bytes")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise too_large
+    text = bytearray()
+    async for chunk in request.stream():
+        if len(text) + len(chunk) > limit:
+            raise too_large
+        text += chunk
+    if not text or text.isspace():
+        raise ApiError(
+            400, "MALFORMED_JSON", "the request body is empty; a JSON object is expected"
+        )
+    return text
+
+
+async def save_state(request: Request) -> Response:
+    """Save the state file now; answers once it is on disk (fsynced)."""
+    persistence = runtime_of(request).persistence
+    if persistence.file is None:
+        raise ApiError(
+            409,
+            "NO_STATE_FILE",
+            "this server has no state file to save to: start it with --state-file PATH "
+            "(or MOCK_INGRID_STATE_FILE)",
+        )
+    try:
+        saved = await persistence.save()
+    except StateFileError as exc:
+        raise ApiError(500, "STATE_NOT_SAVED", f"the state was not saved: {exc}") from None
+    assert saved is not None
+    return json_response(
+        {"path": str(saved.path), "bytes": saved.size, "merchants": saved.merchants}
+    )
 
 
 async def load_fixture(request: Request) -> Response:

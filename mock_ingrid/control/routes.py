@@ -163,5 +163,6 @@ ROUTES: list[BaseRoute] = [
         put="mock_ingrid.control.merchants:replace_snapshot",
         post="mock_ingrid.control.merchants:merge_snapshot",
     ),
+    resource("/_mock/state/save", post="mock_ingrid.control.merchants:save_state"),
     resource("/_mock/fixtures", post="mock_ingrid.control.merchants:load_fixture"),
 ]
