@@ -18,10 +18,11 @@ within the ratios bench/persistence.py prints (save <= 5x, load <= 4x).
 from __future__ import annotations
 
 import dataclasses
+import re
 import types
 import typing
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from enum import Enum
 from functools import cache
@@ -62,10 +63,20 @@ class _Instants(dict[str, datetime | None]):
 
     def __missing__(self, text: str) -> datetime | None:
         try:
-            found = self[text] = parse_instant(text)
-        except (ValueError, TypeError):
+            if _WRITTEN_INSTANT.fullmatch(text):  # as the emulator writes them
+                found = datetime.fromisoformat(text)  # (a tenth of parse_instant's time)
+            else:
+                found = parse_instant(text)
+        except ValueError:  # no such day or hour
             return None
+        self[text] = found
         return found
+
+
+# UTC, "Z", microseconds or none: ``datetime.fromisoformat`` reads it as ``parse_instant``.
+_WRITTEN_INSTANT = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{6})?Z"
+)
 
 
 class Shared:
@@ -135,41 +146,71 @@ def _compile(source: str, name: str, env: dict[str, Any]) -> Any:
 # -- dumping ------------------------------------------------------------------------
 
 
-class _AmountTexts(dict[Decimal | None, "orjson.Fragment | None"]):
-    """An amount's JSON text (``money.wire``: equal amounts read the same), looked up
-    by the dumpers as ``texts[amount]``: a miss makes it. orjson calls back into Python
-    for every ``Decimal``; a dict hit in the dumper's own code is cheaper (about 10% of
-    a save, bench/persistence.py)."""
+class _Texts(dict[Any, Any]):
+    """Values' JSON text, looked up by the dumpers as ``texts[value]`` (a miss makes it,
+    with ``render``; None stays None), as an ``orjson.Fragment``: orjson writes one as
+    it is, where it would call back into Python for every amount and format every
+    datetime; amounts repeat, and an operation stamps one instant on all it changes."""
 
-    def __missing__(self, amount: Decimal | None) -> orjson.Fragment | None:
-        if len(self) >= _AMOUNTS_KEPT:
+    def __init__(self, render: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self._render = render
+
+    def __missing__(self, value: Any) -> Any:
+        if len(self) >= _TEXTS_KEPT:
             self.clear()
-        text = self[amount] = None if amount is None else orjson.Fragment(amount_text(amount))
+        text = self[value] = None if value is None else self._render(value)
         return text
 
 
-_AMOUNTS_KEPT = 4096
-_AMOUNT_TEXTS = _AmountTexts()
+_TEXTS_KEPT = 4096
 
 
-# A history shape -> each change's (event, source, target, where its instant is).
-_ROWS: dict[Any, list[tuple[str, str, str, int]]] = {}
+def _instant_bytes(at: datetime) -> bytes:
+    """RFC 3339 in UTC with a Z, as ``clock.format_instant``."""
+    return orjson.dumps(at.astimezone(UTC), option=orjson.OPT_UTC_Z)
 
 
-def _history_rows(entity: HasHistory) -> list[dict[str, Any]]:
-    """``history`` as the format writes it, read from the compact form: a third of a
-    save's time went to the ``StatusChange`` objects that ``history`` builds."""
+_INSTANT_BYTES = _Texts(_instant_bytes)
+_INSTANT_TEXTS = _Texts(lambda at: orjson.Fragment(_INSTANT_BYTES[at]))
+# An amount's text: ``money.wire``, so equal amounts read the same.
+_AMOUNT_TEXTS = _Texts(lambda amount: orjson.Fragment(amount_text(amount)))
+
+
+def _history_template(shape: Any) -> tuple[list[tuple[bytes, int]], bytes]:
+    """A history shape's text, cut where its instants go: (text before, whose instant)
+    per change, and the end."""
+    pieces = []
+    for index, (step, at) in enumerate(shape):
+        row = {"event": step.event, "source": step.source, "target": step.target}
+        before = (b"[" if index == 0 else b"},") + orjson.dumps(row)[:-1] + b',"at":'
+        pieces.append((before, at))
+    return pieces, b"}]" if pieces else b"[]"
+
+
+# A history shape -> its template.
+_TEMPLATES: dict[Any, tuple[list[tuple[bytes, int]], bytes]] = {}
+
+
+def _history_text(entity: HasHistory) -> orjson.Fragment:
+    """``history`` as the format writes it, made from the compact form and a text per
+    shape: a third of a save's time went to the ``StatusChange`` objects that
+    ``history`` builds, and to the four dicts a change then became."""
     flat = entity.compact_history()
-    rows = _ROWS.get(flat[0])
-    if rows is None:
-        if len(_ROWS) >= SHARED_SHAPES:
-            _ROWS.clear()
-        rows = _ROWS[flat[0]] = [(t.event, t.source, t.target, i) for t, i in flat[0]]
+    template = _TEMPLATES.get(flat[0])
+    if template is None:
+        if len(_TEMPLATES) >= SHARED_SHAPES:
+            _TEMPLATES.clear()
+        template = _TEMPLATES[flat[0]] = _history_template(flat[0])
+    pieces, end = template
     created = entity.created_at
-    return [
-        {"event": e, "source": s, "target": t, "at": created if i == CREATED_AT else flat[i + 1]}
-        for e, s, t, i in rows
-    ]
+    texts = _INSTANT_BYTES
+    out = []
+    for before, at in pieces:
+        out.append(before)
+        out.append(bytes(texts[created if at == CREATED_AT else flat[at + 1]]))
+    out.append(end)
+    return orjson.Fragment(b"".join(out))
 
 
 @cache
@@ -185,13 +226,19 @@ def dumper(kind: Any) -> Dumper:
         if inner is Decimal:
             env["amount"] = _AMOUNT_TEXTS
             value = f"amount[o.{name}]"
+        elif inner is datetime:
+            env["instant"] = _INSTANT_TEXTS
+            value = f"instant[o.{name}]"
+        elif isinstance(inner, type) and issubclass(inner, Enum):
+            env[f"e_{name}"] = {member: str(member.value) for member in inner}
+            value = f"e_{name}[o.{name}]" if not optional else f"e_{name}.get(o.{name})"
         elif _is_entity(inner):
             env[f"d_{name}"] = dumper(inner)
             value = f"d_{name}(o.{name})"
             if optional:
                 value = f"(None if (v := o.{name}) is None else d_{name}(v))"
         elif name == "history" and issubclass(kind, HasHistory):
-            env["history"] = _history_rows
+            env["history"] = _history_text
             value = "history(o)"
         elif origin in (list, tuple) and _is_entity(args[0]):
             env[f"d_{name}"] = dumper(args[0])
@@ -372,8 +419,9 @@ def loader(kind: Any) -> Loader:
     )
     src.add(0, "def load(d, shared):")
     src.add(1, "if not isinstance(d, dict): raise _bad_type('', dict)")
-    src.add(1, "if not d.keys() <= known: raise _unknown(d, known)")
-    src.add(1, "if not required_set <= d.keys(): raise _missing(d, required)")
+    src.add(1, f"if len(d) != {len(fields)} or not known.issuperset(d):  # not every field")
+    src.add(2, "if not d.keys() <= known: raise _unknown(d, known)")
+    src.add(2, "if not required_set <= d.keys(): raise _missing(d, required)")
     src.add(1, "shared.keys += len(d)")
     src.add(1, "share = shared.share")
     arguments = []

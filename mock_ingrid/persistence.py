@@ -38,6 +38,9 @@ if TYPE_CHECKING:
     from mock_ingrid.runtime import Runtime
 
 log = logging.getLogger("mock_ingrid")
+# After a kill, webhook-ids go on this far past the last saved ones: the events made
+# between the last save and the kill are lost, but receivers saw their ids.
+UNCLEAN_STOP_RESERVE = 1_000_000
 _READ_ONLY = frozenset({"GET", "HEAD"})
 # POSTs that change nothing a state file keeps.
 _KEEPS_STATE = frozenset({"/_mock/state/save", "/_mock/journal/verify"})
@@ -90,7 +93,14 @@ class Persistence:
         merchants replace theirs of the same key); whether it was."""
         if self.file is None:
             return False
-        text = self.file.read()
+        try:
+            return self._load(self.file)
+        finally:
+            if self.file.unclean:
+                self.runtime.webhooks.outbox.skip_numbers(UNCLEAN_STOP_RESERVE)
+
+    def _load(self, file: StateFile) -> bool:
+        text = file.read()
         if text is None:
             return False
         runtime = self.runtime
@@ -98,7 +108,7 @@ class Persistence:
             merchants, server = read_merchants(runtime.state, text)
             saved = read_server_state(server) if server is not None else None
         except (JsonSyntaxError, SnapshotError, ServerStateError) as exc:
-            raise StateFileError(f"{self.file.path}: {exc}") from None
+            raise StateFileError(f"{file.path}: {exc}") from None
         del text
         if saved is not None:
             restore_settings(runtime, saved)
@@ -165,20 +175,20 @@ class Persistence:
             return
         self.stopped = True
         self.abandon()
-        if not self.dirty:
-            return
-        signature = self._signature()
-        try:
-            self.file.write(self.document())
-        except StateFileError as exc:
-            self.error = str(exc)
-        except Exception as exc:  # a bug: still said, still a failed exit
-            log.exception("saving the state failed")
-            self.error = f"saving {self.file.path} failed: {exc!r}"
-        else:
-            self._saved = signature
-            return
-        log.error("mock-ingrid: error: the state was not saved: %s", self.error)
+        if self.dirty:
+            signature = self._signature()
+            try:
+                self.file.write(self.document())
+            except StateFileError as exc:
+                self.error = str(exc)
+            except Exception as exc:  # a bug: still said, still a failed exit
+                log.exception("saving the state failed")
+                self.error = f"saving {self.file.path} failed: {exc!r}"
+            else:
+                self._saved = signature
+        if self.error is not None:
+            log.error("mock-ingrid: error: the state was not saved: %s", self.error)
+        self.file.release(clean=self.error is None)
 
     # -- saving in a forked process -------------------------------------------------
 

@@ -117,6 +117,7 @@ class WebhooksState(_Wire):
     paused: bool
     subscriptions: list[SubscriptionState]
     pending: list[DeliveryState]
+    first_number: int = 0  # where a merchant not in ``numbering`` starts
 
 
 class ServerState(_Wire):
@@ -143,12 +144,20 @@ def capture(runtime: Runtime) -> bytes:
     faults = runtime.diagnostics.faults
     hooks = runtime.webhooks
     state = ServerState(
-        clock=ClockSetting(frozen_at, offset // timedelta(microseconds=1)),
+        clock=ClockSetting(
+            frozen_at=frozen_at, offset_microseconds=offset // timedelta(microseconds=1)
+        ),
         progression={kind: str(policy) for kind, policy in runtime.progression.policies.items()},
-        steps=[StepState(*step) for step in runtime.progression.pending_steps()],
-        faults=FaultsState(faults.issued, [_rule_state(rule) for rule in faults.rules.values()]),
+        steps=[
+            StepState(due=due, merchant=merchant, kind=kind, entity_id=entity_id)
+            for due, merchant, kind, entity_id in runtime.progression.pending_steps()
+        ],
+        faults=FaultsState(
+            issued=faults.issued, rules=[_rule_state(rule) for rule in faults.rules.values()]
+        ),
         webhooks=WebhooksState(
             numbering=hooks.outbox.numbering(),
+            first_number=hooks.outbox.first_number,
             deliveries_issued=hooks.outbox.delivery_number,
             subscriptions_issued=hooks.subscriptions.next_number,
             secrets_drawn=hooks.secrets_drawn,
@@ -164,15 +173,15 @@ def capture(runtime: Runtime) -> bytes:
 
 def _rule_state(rule: FaultRule) -> FaultRuleState:
     return FaultRuleState(
-        rule.fault_id,
-        rule.fault.spec,
-        rule.path.text,
-        rule.method,
-        rule.merchant,
-        rule.times,
-        rule.remaining,
-        rule.probability,
-        rule.applied,
+        fault_id=rule.fault_id,
+        fault=rule.fault.spec,
+        path=rule.path.text,
+        method=rule.method,
+        merchant=rule.merchant,
+        times=rule.times,
+        remaining=rule.remaining,
+        probability=rule.probability,
+        applied=rule.applied,
     )
 
 
@@ -278,9 +287,8 @@ def restore_rest(runtime: Runtime, state: ServerState) -> None:
         [_subscription(s) for s in saved.subscriptions], saved.subscriptions_issued
     )
     hooks.outbox.paused = saved.paused
-    hooks.outbox.restore(
-        saved.numbering, saved.deliveries_issued, [_delivery(d) for d in saved.pending]
-    )
+    pending = [_delivery(d) for d in saved.pending]
+    hooks.outbox.restore(saved.numbering, saved.first_number, saved.deliveries_issued, pending)
 
 
 def _rule(saved: FaultRuleState) -> FaultRule:

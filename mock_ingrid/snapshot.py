@@ -16,7 +16,6 @@ nothing, and exports, imports and exports again to the same document.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from enum import Enum
 from typing import Any
 
 import msgspec
@@ -101,7 +100,7 @@ def _encode_merchant(m: Merchant) -> Iterator[bytes | memoryview]:
         for start in range(0, len(entities), _BATCH):
             batch = [dump(entity) for entity in entities[start : start + _BATCH]]
             text = dumps(batch)  # (jsonio's: amounts in free-form fields too)
-            yield memoryview(text)[0 if start else 1 : -1]  # the items, no brackets
+            yield memoryview(text)[1:-1]  # the items, without the brackets
             if start + _BATCH < len(entities):
                 yield b","
         yield b"]"
@@ -171,7 +170,6 @@ class _DocumentText(msgspec.Struct):
 
 
 _DOCUMENT = msgspec.json.Decoder(_DocumentText)
-_SEPARATORS = (b"\\", b'" ', b'"\n', b'"\t', b'"\r')
 
 
 def read_merchants(state: State, raw: bytes | bytearray) -> tuple[list[Merchant], bytes | None]:
@@ -180,13 +178,16 @@ def read_merchants(state: State, raw: bytes | bytearray) -> tuple[list[Merchant]
     ``JsonSyntaxError`` for text that is not JSON, ``SnapshotError`` for a snapshot
     that does not load.
 
-    The fast way needs the merchants written as orjson writes them (and most clients
-    send them): no backslash and no whitespace after a quote. Then the ``":`` in the
-    text count the object keys, and more of them than were read means a key given
-    twice (which a decoder keeps the last of): the exact reader (``jsonio.loads``)
-    then says which. What this way does not take (a pretty-printed or escaped
-    document, a syntax error, an integer past 64 bits) goes the exact way too, all of
-    it parsed at once."""
+    The fast way finds each entity in the text and reads it alone (see the module's
+    doc); a decoder keeps the last value of a key given twice, so the ``":`` in the
+    text (one per key as orjson, and most clients, write them) are counted against the
+    keys read: more of them in the text means a key given twice (or a ``\\":`` in a
+    string), and the exact reader (``jsonio.loads``) then decides, saying which key.
+    A space before a colon counts one less: a document that has both that and a
+    key given twice could pass for one without (its last value kept, as most readers
+    do). What the fast way does not take (a syntax error, an integer past 64 bits)
+    goes the exact way too, all of it parsed at once.
+    """
     try:
         return _read_fast(state, raw)
     except (msgspec.DecodeError, msgspec.ValidationError, RecursionError, _Inexact):
@@ -198,15 +199,12 @@ def read_merchants(state: State, raw: bytes | bytearray) -> tuple[list[Merchant]
 
 
 class _Inexact(Exception):
-    """Text the fast way cannot count keys in, or more keys in it than were read."""
+    """More keys in the text than were read (or fewer: a space before a colon)."""
 
 
 def _read_fast(state: State, raw: bytes | bytearray) -> tuple[list[Merchant], bytes | None]:
     document = _DOCUMENT.decode(raw)
     server = None if isinstance(document.server, msgspec.UnsetType) else bytes(document.server)
-    # (the server section is read on its own, escapes and all: see ``state_file``)
-    if any(raw.count(s) != (server.count(s) if server else 0) for s in _SEPARATORS):
-        raise _Inexact
     shared = Shared()
     decode = msgspec.json.Decoder(float_hook=shared.decimal).decode
     # The keys outside the entities: the document's and each merchant's fields.
@@ -315,35 +313,35 @@ def _load_table(
 
 # -- consistency: what the domain takes for granted -----------------------------
 
-_STATUSES: dict[str, type[Enum]] = {
-    "returns": ReturnStatus,
-    "reports": ReportStatus,
-    "refunds": RefundStatus,
-    "exchanges": ExchangeStatus,
+_STATUSES: dict[str, list[str]] = {
+    table: [str(status.value) for status in statuses]
+    for table, statuses in (
+        ("returns", ReturnStatus),
+        ("reports", ReportStatus),
+        ("refunds", RefundStatus),
+        ("exchanges", ExchangeStatus),
+    )
 }
 
 
 def _check_consistency(m: Merchant, path: str) -> None:
     """Every status is one of its kind's and every id points at an entity that exists,
-    so the calls made after an import do not trip over a dangling reference."""
+    so the calls made after an import do not trip over a dangling reference. (Paths
+    and messages are made only for what fails: this runs for every entity loaded.)"""
 
     def fail(table: str, index: int, field: str, message: str, code: str) -> SnapshotError:
         return SnapshotError(f"{path}.{table}[{index}].{field}", message, code)
 
-    for table, statuses in _STATUSES.items():
+    def missing(table: str, index: int, field: str, kind: str, value: str) -> SnapshotError:
+        message = f"no {kind} '{value}' in this merchant"
+        return fail(table, index, field, message, "UNKNOWN_REFERENCE")
+
+    for table, values in _STATUSES.items():
+        allowed = frozenset(values)
         for index, entity in enumerate(getattr(m, table).values()):
-            values = [str(status.value) for status in statuses]
-            if entity.status not in values:
-                allowed = ", ".join(values)
-                message = f"'{entity.status}' is not one of {allowed}"
+            if entity.status not in allowed:
+                message = f"'{entity.status}' is not one of {', '.join(values)}"
                 raise fail(table, index, "status", message, "INVALID_ENUM")
-
-    def need(table: str, index: int, field: str, kind: str, found: bool, value: str) -> None:
-        if not found:
-            raise fail(
-                table, index, field, f"no {kind} '{value}' in this merchant", "UNKNOWN_REFERENCE"
-            )
-
     for index, product in enumerate(m.products.values()):
         for key, variant in product.variants.items():
             if key != variant.variant_id:
@@ -351,41 +349,40 @@ def _check_consistency(m: Merchant, path: str) -> None:
                 raise fail("products", index, f"variants.{key}", message, "ID_MISMATCH")
     for index, order in enumerate(m.orders.values()):
         for key, line in order.line_items.items():
-            field = f"lineItems.{key}"
             if key != line.line_item_id:
                 message = f"keyed '{key}' but its lineItemId is '{line.line_item_id}'"
-                raise fail("orders", index, field, message, "ID_MISMATCH")
+                raise fail("orders", index, f"lineItems.{key}", message, "ID_MISMATCH")
             owner = m.products.get(line.product_id)
             if owner is None:
-                message = f"no product '{line.product_id}' in this merchant"
-                raise fail("orders", index, f"{field}.productId", message, "UNKNOWN_REFERENCE")
-            found = line.variant_id in owner.variants
-            need("orders", index, f"{field}.variantId", "variant", found, line.variant_id)
+                field = f"lineItems.{key}.productId"
+                raise missing("orders", index, field, "product", line.product_id)
+            if line.variant_id not in owner.variants:
+                field = f"lineItems.{key}.variantId"
+                raise missing("orders", index, field, "variant", line.variant_id)
     for index, ret in enumerate(m.returns.values()):
         bought = m.orders.get(ret.order_id)
         if bought is None:
-            message = f"no order '{ret.order_id}' in this merchant"
-            raise fail("returns", index, "orderId", message, "UNKNOWN_REFERENCE")
+            raise missing("returns", index, "orderId", "order", ret.order_id)
         for i, item in enumerate(ret.items):
             if item.order_line_item_id not in bought.line_items:
                 message = f"order '{ret.order_id}' has no line item '{item.order_line_item_id}'"
                 field = f"items[{i}].orderLineItemId"
                 raise fail("returns", index, field, message, "UNKNOWN_REFERENCE")
-        if ret.report_id is not None:
-            found = ret.report_id in m.reports
-            need("returns", index, "reportId", "warehouse report", found, ret.report_id)
+        if ret.report_id is not None and ret.report_id not in m.reports:
+            raise missing("returns", index, "reportId", "warehouse report", ret.report_id)
         for i, refund_id in enumerate(ret.refund_ids):
-            found = refund_id in m.refunds
-            need("returns", index, f"refundIds[{i}]", "refund transaction", found, refund_id)
+            if refund_id not in m.refunds:
+                field = f"refundIds[{i}]"
+                raise missing("returns", index, field, "refund transaction", refund_id)
         for i, exchange_id in enumerate(ret.exchange_ids):
-            found = exchange_id in m.exchanges
-            need("returns", index, f"exchangeIds[{i}]", "exchange", found, exchange_id)
+            if exchange_id not in m.exchanges:
+                raise missing("returns", index, f"exchangeIds[{i}]", "exchange", exchange_id)
     for table in ("reports", "refunds", "exchanges"):
         for index, entity in enumerate(getattr(m, table).values()):
-            need(
-                table, index, "returnId", "return", entity.return_id in m.returns, entity.return_id
-            )
-            need(table, index, "orderId", "order", entity.order_id in m.orders, entity.order_id)
+            if entity.return_id not in m.returns:
+                raise missing(table, index, "returnId", "return", entity.return_id)
+            if entity.order_id not in m.orders:
+                raise missing(table, index, "orderId", "order", entity.order_id)
 
 
 def _cover_sequences(m: Merchant) -> None:

@@ -2,7 +2,9 @@
 
 One server per file: ``lock`` takes an exclusive ``flock`` on ``PATH.lock`` beside it
 (the operating system releases it when the process ends, however it ends), and a
-second server is refused, naming the file and the PID written in the lock file.
+second server is refused, naming the file and the PID written in the lock file. A
+clean stop empties the lock file: a PID found in it at start means the last server
+on the file was killed (``unclean``), and what it did after its last save is lost.
 
 Every save is durable and atomic: the text goes to a new file in the same folder
 (mode 0600), is fsynced, renamed over the old one, and the folder is fsynced, so a
@@ -35,6 +37,8 @@ class StateFile:
         self.path = path
         self.lock_path = path.with_name(path.name + ".lock")
         self._lock: int | None = None
+        # The last server on this file stopped without a last save (killed, crashed).
+        self.unclean = False
 
     @property
     def _temporary_prefix(self) -> str:
@@ -59,19 +63,20 @@ class StateFile:
                 f"{self.path} is in use by another mock-ingrid (PID {holder}); "
                 "stop it, or give this one another --state-file"
             ) from None
+        self.unclean = bool(os.read(fd, 32).strip())
         os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode("ascii"))
+        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
         self._lock = fd
 
-    def unlock(self) -> None:
-        if self._lock is not None:
-            os.close(self._lock)  # closing the descriptor releases the lock
-            self._lock = None
-
-    @property
-    def lock_descriptor(self) -> int | None:
-        """The lock file's descriptor (a checkpoint's process closes its copy)."""
-        return self._lock
+    def release(self, clean: bool) -> None:
+        """Let the file go; ``clean``: the state is saved, as the server leaves it."""
+        if self._lock is None:
+            return
+        if clean:
+            os.ftruncate(self._lock, 0)
+            os.fsync(self._lock)
+        os.close(self._lock)  # closing the descriptor releases the lock
+        self._lock = None
 
     # -- reading ------------------------------------------------------------------------
 

@@ -258,6 +258,8 @@ class Outbox:
         self._delivery_seq = 0
         # Kept across ``clear`` and in the state file: a webhook-id is never reused.
         self._message_seq: dict[str, int] = {}
+        # Where a merchant's numbers start (past ids a killed server may have sent).
+        self.first_number = 0
         # Counts what changes the deliveries without a request or a domain event (an
         # attempt's outcome), so a checkpoint knows there is something to save.
         self.revision = 0
@@ -267,7 +269,7 @@ class Outbox:
         has had ``events`` domain events: number its next messages past them. A
         message is made by one event, so its sequence number never exceeded the
         event count: no ``webhook-id`` a receiver saw before a restart comes again."""
-        if self._message_seq.get(merchant, 0) < events:
+        if self._message_seq.get(merchant, self.first_number) < events:
             self._message_seq[merchant] = events
 
     # -- messages and deliveries ----------------------------------------------
@@ -281,7 +283,7 @@ class Outbox:
         triggered_at: datetime,
         body: bytes,
     ) -> Message:
-        seq = self._message_seq.get(merchant, 0) + 1
+        seq = self._message_seq.get(merchant, self.first_number) + 1
         self._message_seq[merchant] = seq
         message = Message(
             f"msg_{message_prefix(merchant)}_{seq}",
@@ -445,12 +447,23 @@ class Outbox:
         """Each merchant's last ``webhook-id`` number; a reset never lowers one."""
         return dict(self._message_seq)
 
+    def skip_numbers(self, count: int) -> None:
+        """Every merchant's next ``webhook-id`` ``count`` further on (after a kill)."""
+        self.first_number += count
+        for merchant in self._message_seq:
+            self._message_seq[merchant] += count
+
     def restore(
-        self, numbering: Mapping[str, int], delivery_number: int, pending: Iterable[Delivery]
+        self,
+        numbering: Mapping[str, int],
+        first_number: int,
+        delivery_number: int,
+        pending: Iterable[Delivery],
     ) -> None:
         """What a state file kept: the id numbers, and the deliveries still pending, due
         as they were (at once, for one whose attempt a stop interrupted). Their messages
         go back in the log, so they are listed and can be resent."""
+        self.first_number = max(self.first_number, first_number)
         for merchant, number in numbering.items():
             self.continue_numbering(merchant, number)
         self._delivery_seq = max(self._delivery_seq, delivery_number)

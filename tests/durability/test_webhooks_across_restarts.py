@@ -93,3 +93,25 @@ def test_webhook_ids_stay_unique_across_resets_imports_and_restarts(tmp_path: Pa
         new_return(http)
     assert len(seen) == 5
     assert len(set(seen)) == 5, seen
+
+
+def test_an_id_sent_after_the_last_save_is_not_sent_again_after_a_kill(tmp_path: Path) -> None:
+    """A kill loses the events made since the last save, but receivers saw their ids:
+    the next server, finding the file not stopped cleanly, numbers past them."""
+    state_file = tmp_path / "state.json"
+    seen: list[str] = []
+
+    def new_return(http: Any) -> None:
+        create_return(http)
+        seen.append(ok(http.get("/_mock/webhooks/events"))["data"][-1]["eventId"])
+
+    with serving(state_file, "--save-interval", "0") as server, server.http(headers=KEY) as http:
+        seed_reference(http)  # type: ignore[arg-type]
+        new_return(http)
+        ok(http.post("/_mock/state/save"))
+        new_return(http)  # sent, and lost with the kill
+        server.signal(signal.SIGKILL)
+        server.wait()
+    with serving(state_file) as server, server.http(headers=KEY) as http:
+        new_return(http)
+    assert len(set(seen)) == 3, seen

@@ -171,3 +171,18 @@ def test_the_text_reader_agrees_with_the_data_reader(
     exact = _outcome(lambda state: merchants_from_data(state, loads(text)))
     fast = _outcome(lambda state: read_merchants(state, text)[0])
     assert fast == exact
+
+
+def test_tables_longer_than_a_batch_read_back_to_the_same_text() -> None:
+    """The writer encodes a table in batches of entities: their seams are valid JSON."""
+    state = new_state()
+    load_fixture_paths(state, [DEMO])
+    merchant = state.merchants["demo-key"]
+    (product,) = list(merchant.products.values())[:1]
+    for n in range(snapshot._BATCH * 2 + 3):
+        copied = copy.copy(product)
+        copied.product_id = f"COPY-{n}"
+        merchant.products[copied.product_id] = copied
+    text = b"".join(encode_state(state))
+    assert len(loads(text)["merchants"][0]["products"]) == len(merchant.products)
+    assert _read(text) == text
