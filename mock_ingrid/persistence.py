@@ -96,8 +96,9 @@ class Persistence:
         try:
             return self._load(self.file)
         finally:
-            if self.file.unclean:
+            if self.file.unclean:  # (saved at the next save, at stop at the latest)
                 self.runtime.webhooks.outbox.skip_numbers(UNCLEAN_STOP_RESERVE)
+                self.changed()
 
     def _load(self, file: StateFile) -> bool:
         text = file.read()

@@ -160,8 +160,10 @@ class Progression:
         """Each step waiting: (due, merchant, kind, entity id), what a state file keeps."""
         found = []
         for due, key in self.timers.pending():
-            merchant, kind, entity_id = key.split(_SEP)
-            found.append((due, merchant, kind, entity_id))
+            parts = key.split(_SEP)
+            if len(parts) == 3:  # (every timer is a step: the check says what the key is)
+                merchant, kind, entity_id = parts
+                found.append((due, merchant, kind, entity_id))
         return found
 
     def resume_step(self, due: datetime, merchant_key: str, kind: str, entity_id: str) -> None:

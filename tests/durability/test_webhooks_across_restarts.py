@@ -112,6 +112,9 @@ def test_an_id_sent_after_the_last_save_is_not_sent_again_after_a_kill(tmp_path:
         new_return(http)  # sent, and lost with the kill
         server.signal(signal.SIGKILL)
         server.wait()
+    with serving(state_file) as server:  # changes nothing: still, the stop saves
+        server.signal(signal.SIGTERM)
+        assert server.wait() == 0
     with serving(state_file) as server, server.http(headers=KEY) as http:
         new_return(http)
     assert len(set(seen)) == 3, seen
