@@ -1,7 +1,8 @@
 """Persistence: the state file's save and load against orjson on the same file, memory,
 an upload's peak, and the API while a large state is being saved.
 
-    .venv/bin/python bench/persistence.py [--returns 10000] [--large 50000] [--json FILE]
+    .venv/bin/python bench/persistence.py [--returns 10000] [--large 50000]
+                                          [--seconds 20] [--json FILE]
 
 1. A server (``mock-ingrid serve --state-file``) makes ``--returns`` returns over
    HTTP: an order, its return, and for nine in ten a warehouse report (so a refund);
@@ -311,7 +312,7 @@ def make_large_file(path: Path, returns: int) -> None:
 # -- the run --------------------------------------------------------------------------
 
 
-def run(returns: int, large: int, repeats: int, folder: Path) -> dict[str, Any]:
+def run(returns: int, large: int, repeats: int, seconds: float, folder: Path) -> dict[str, Any]:
     results: dict[str, Any] = {"returns": returns, "large": large}
     state_file = folder / "made.json"
     print(f"making {returns:,} returns over HTTP ...", flush=True)
@@ -349,7 +350,7 @@ def run(returns: int, large: int, repeats: int, folder: Path) -> dict[str, Any]:
         args = ("--state-file", str(large_file), "--save-interval", "0")
         with server(*args) as (process, port):
             print("  GETs while saving ...", flush=True)
-            results["during_saves"] = latency_while_saving(port, large, 20.0)
+            results["during_saves"] = latency_while_saving(port, large, seconds)
             assert call(port, "POST", "/_mock/merchants", b'{"apiKey": "changed"}')[0] == 201
             started = time.perf_counter()
             process.send_signal(signal.SIGTERM)
@@ -409,10 +410,13 @@ def main() -> int:
     parser.add_argument("--returns", type=int, default=10_000)
     parser.add_argument("--large", type=int, default=50_000, help="0 to skip")
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument(
+        "--seconds", type=float, default=20.0, help="of GETs while the large state is saved"
+    )
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="mock-ingrid-bench-") as folder:
-        results = run(args.returns, args.large, args.repeats, Path(folder))
+        results = run(args.returns, args.large, args.repeats, args.seconds, Path(folder))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n")
     print(render(results))
