@@ -457,6 +457,8 @@ def serve(settings: Settings) -> int:
             raise CliError(str(exc)) from None
     except CliError:
         listener.close()
+        if runtime.persistence.file is not None:  # nothing happened: as it found it
+            runtime.persistence.file.release(clean=not runtime.persistence.file.unclean)
         raise
     app = create_app(runtime=runtime)
     shown_host = f"[{settings.host}]" if ":" in settings.host else settings.host
@@ -479,13 +481,14 @@ def serve(settings: Settings) -> int:
         lifespan="on",
         timeout_graceful_shutdown=settings.shutdown_grace,
     )
-    logging.getLogger("uvicorn.error").addFilter(QuietCancellations())  # (Config set it up)
+    # (after ``Config``, which sets up uvicorn's loggers)
+    logging.getLogger("uvicorn.error").addFilter(QuietCancellations())
     server = Server(config, runtime)
     with signals_deferred():
         server.run(sockets=[listener])
         if not server.started:  # as ``uvicorn.run``: the app did not start (lifespan failed)
             return STARTUP_FAILURE
-        # Saved by the app's shutdown, unless a second signal skipped it.
+        # Saved by the app's shutdown, unless a third signal skipped it.
         runtime.persistence.save_at_stop()
     return 1 if runtime.persistence.error else 0
 
