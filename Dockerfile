@@ -20,6 +20,7 @@ WORKDIR /srv/mock-ingrid
 COPY pyproject.toml README.md ./
 COPY mock_ingrid ./mock_ingrid
 COPY fixtures ./fixtures
+COPY scenarios ./scenarios
 RUN pip install .
 
 USER mock

@@ -20,7 +20,6 @@ from mock_ingrid.api.current.routes import ROUTES as CURRENT_ROUTES
 from mock_ingrid.api.endpoint import ErrorRenderer
 from mock_ingrid.api.errors import ApiError
 from mock_ingrid.api.handled_errors import HandledErrors
-from mock_ingrid.api.jsonio import scan_plain
 from mock_ingrid.api.legacy.errors import ERRORS as LEGACY_ERRORS
 from mock_ingrid.api.legacy.routes import ROUTES as LEGACY_ROUTES
 from mock_ingrid.api.resource import RouteEndpoint
@@ -30,6 +29,7 @@ from mock_ingrid.control.routes import ROUTES as CONTROL_ROUTES
 from mock_ingrid.persistence import CountChanges
 from mock_ingrid.runtime import Runtime
 from mock_ingrid.settings import Settings
+from mock_ingrid.webhooks.dispatcher import load_client
 
 logger = logging.getLogger("mock_ingrid")
 TICK_SECONDS = 0.25
@@ -89,7 +89,7 @@ def _lifespan(runtime: Runtime) -> Callable[[Starlette], AbstractAsyncContextMan
         # requests are served in between (a thread would hold the GIL in long slices).
         loop = asyncio.get_running_loop()
         steps: list[Callable[[], object]] = [e.load_all for e in _pending_handlers(app)]
-        steps.append(_load_json_scanner)
+        steps.append(load_client)
         warm_up = loop.call_later(WARM_UP_SECONDS, _warm_up, loop, steps)
         try:
             yield
@@ -113,10 +113,6 @@ def _warm_up(loop: asyncio.AbstractEventLoop, steps: list[Callable[[], object]])
     if steps:
         steps.pop(0)()
         loop.call_soon(_warm_up, loop, steps)
-
-
-def _load_json_scanner() -> None:
-    scan_plain(b"{}")  # imports msgspec (see ``jsonio``)
 
 
 async def _tick(runtime: Runtime) -> None:

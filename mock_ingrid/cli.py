@@ -129,6 +129,13 @@ def build_parser() -> argparse.ArgumentParser:
         f"(default {DEFAULT_MAX_BODY_BYTES})",
     )
     serve.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="the server's address as its clients reach it (behind a proxy, in a "
+        "container): the base of the legacy statusUrl [MOCK_INGRID_PUBLIC_URL] "
+        "(default: the bound address, e.g. http://127.0.0.1:8080)",
+    )
+    serve.add_argument(
         "--log-level",
         choices=LOG_LEVELS,
         help="server log level [MOCK_INGRID_LOG_LEVEL] (default warning)",
@@ -143,8 +150,8 @@ def _add_scenario_command(commands: Any) -> None:
     scenario = commands.add_parser(
         "scenario",
         help="list or run the named scenarios",
-        description="Named, declarative "
-        "flows (mock_ingrid/scenario_files/), run as HTTP calls with their expectations checked.",
+        description="Named, declarative flows (scenarios/*.json, shipped in the package), "
+        "run as HTTP calls with their expectations checked.",
     )
     actions = scenario.add_subparsers(dest="scenario_command", required=True)
     actions.add_parser("list", help="list the scenarios")
@@ -391,6 +398,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
     return Settings(
         host=host,
         port=port,
+        public_url=_public_url(args),
         api_keys=frozenset(key.strip() for key in keys),
         fixtures=tuple(Path(p) for p in fixtures),
         seed=_int(seed_text or "0", seed_option, 0, 2**63 - 1),
@@ -400,6 +408,22 @@ def settings_from(args: argparse.Namespace) -> Settings:
         **_webhook_settings(args),
         **_control_settings(args),
     )
+
+
+def _public_url(args: argparse.Namespace) -> str | None:
+    url, option = _option(args.public_url, "PUBLIC_URL", "--public-url")
+    if url is None:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise CliError(f"{option}: '{url}' is not an http:// or https:// URL with a host")
+    if parts.query or parts.fragment or parts.username is not None:
+        raise CliError(f"{option}: '{url}' must be a base URL (no query, fragment or user)")
+    try:
+        _ = parts.port  # reading it checks it
+    except ValueError:
+        raise CliError(f"{option}: '{url}' has an invalid port") from None
+    return url.rstrip("/")
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -461,13 +485,7 @@ def serve(settings: Settings) -> int:
             runtime.persistence.file.release(clean=not runtime.persistence.file.unclean)
         raise
     app = create_app(runtime=runtime)
-    shown_host = f"[{settings.host}]" if ":" in settings.host else settings.host
-    print(
-        f"mock-ingrid {__version__} listening on http://{shown_host}:{settings.port}"
-        + (f" ({loaded} fixture file(s) loaded)" if loaded else "")
-        + (f" (state restored from {settings.state_file})" if restored else ""),
-        flush=True,
-    )
+    print(start_line(settings, loaded, restored), flush=True)
     _print_webhooks(runtime)
     config = uvicorn.Config(
         app,
@@ -493,11 +511,27 @@ def serve(settings: Settings) -> int:
     return 1 if runtime.persistence.error else 0
 
 
+def start_line(settings: Settings, loaded: int = 0, restored: bool = False) -> str:
+    """What the server prints once it listens; a warning when /_mock is open to the network."""
+    from mock_ingrid.control.guard import exposure_warning
+
+    shown_host = f"[{settings.host}]" if ":" in settings.host else settings.host
+    exposed = exposure_warning(settings)
+    return (
+        f"mock-ingrid {__version__} listening on http://{shown_host}:{settings.port}"
+        + (f" ({loaded} fixture file(s) loaded)" if loaded else "")
+        + (f" (state restored from {settings.state_file})" if restored else "")
+        + (f"; WARNING: {exposed}" if exposed else "")
+    )
+
+
 def _print_webhooks(runtime: Runtime) -> None:
     hooks = runtime.webhooks
     if not runtime.settings.webhook_urls:
         return
-    urls = ", ".join(runtime.settings.webhook_urls)
+    from mock_ingrid.control.redaction import redact_url
+
+    urls = ", ".join(redact_url(url) for url in runtime.settings.webhook_urls)
     print(f"webhooks: every event of every merchant to {urls}", flush=True)
     if hooks.cli_secret_generated:
         print(f"webhooks: signing secret {hooks.cli_secret}", flush=True)

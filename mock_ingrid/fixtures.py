@@ -6,14 +6,14 @@ all-or-nothing: every file is validated first (all their bad fields are
 reported together), then applied to a scratch state that is only swapped in
 when every one of them loaded.
 
-The sets of the repository's ``fixtures/`` folder ship in the package
-(``mock_ingrid/demo/``), so an installed ``mock-ingrid`` loads them by name:
-``--fixtures demo-shop``.
+The sets of the repository's ``fixtures/`` folder ship in the package (as
+``mock_ingrid.bundled_fixtures``, see pyproject.toml), so an installed
+``mock-ingrid`` loads them by name: ``--fixtures demo-shop``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from importlib import resources
@@ -30,18 +30,21 @@ from mock_ingrid.api.current.schemas import (
     WarehouseReportBody,
 )
 from mock_ingrid.api.errors import field_path
-from mock_ingrid.api.jsonio import JsonSyntaxError, loads
 from mock_ingrid.api.types import WIRE_CONFIG, CurrencyCode, Identifier, Money, ShortText
 from mock_ingrid.domain import catalog, orders, returns, settlement, warehouse
 from mock_ingrid.domain.commands import ReturnItemInput
 from mock_ingrid.domain.errors import DomainError, InvalidInput, Problem
+from mock_ingrid.domain.lifecycle import ExchangeStatus, RefundStatus, ReportStatus, ReturnStatus
 from mock_ingrid.domain.merchant import Merchant
 from mock_ingrid.domain.model import Deductions, MerchantSettings
+from mock_ingrid.domain.next_steps import NEXT_STEPS
+from mock_ingrid.jsonio import JsonSyntaxError, loads
 from mock_ingrid.money import ZERO
 from mock_ingrid.store import State
 
 FORMAT_VERSION = 1
-SHIPPED = "demo"  # the folder of mock_ingrid holding the shipped fixture sets
+# The repository's fixtures/ folder, installed as a package (see pyproject.toml).
+SHIPPED = "mock_ingrid.bundled_fixtures"
 
 
 class FixtureError(Exception):
@@ -62,8 +65,9 @@ def _invalid(problems: Sequence[Problem]) -> FixtureError:
 
 def shipped_fixtures() -> dict[str, Path]:
     """The fixture sets shipped with the package (``demo-shop``, ...), by name."""
-    folder = resources.files("mock_ingrid").joinpath(SHIPPED)
-    if not folder.is_dir():
+    try:
+        folder = resources.files(SHIPPED)
+    except ModuleNotFoundError:  # mock_ingrid imported from a checkout, not installed
         return {}
     return {
         entry.name.removesuffix(".json"): Path(str(entry))
@@ -383,7 +387,11 @@ def _item(item: FixtureReturnItem) -> ReturnItemInput:
 
 def _run_step(m: Merchant, return_id: str, step: str | ObjectStep) -> None:
     if isinstance(step, str):
-        _SIMPLE_STEPS[step](m, return_id)
+        if step in _NEXT_STEPS:
+            kind, status = _NEXT_STEPS[step]
+            NEXT_STEPS[kind, status].run(m, _ENTITY_OF[kind](m, return_id))
+        else:
+            _OTHER_STEPS[step](m, return_id)
         return
     if step.label_ready is not None:
         returns.mark_label_ready(
@@ -434,20 +442,36 @@ def _open_exchange(m: Merchant, return_id: str) -> str:
     return ids[-1]
 
 
-_SIMPLE_STEPS: dict[str, Any] = {
-    "confirm": returns.confirm_return,
-    "labelReady": lambda m, rid: returns.mark_label_ready(m, rid),
-    "inTransit": returns.scan_in_transit,
-    "deliver": returns.deliver_to_warehouse,
+def _report_of(m: Merchant, return_id: str) -> str:
+    return m.returns[return_id].report_id or "?"  # "?": the step fails as report not found
+
+
+# The named steps that are a next step (domain/next_steps.py) of the return or of its
+# report, refund or exchange: the kind and the status that step leaves.
+_NEXT_STEPS: dict[str, tuple[str, str]] = {
+    "confirm": ("return", ReturnStatus.PENDING),
+    "labelReady": ("return", ReturnStatus.CONFIRMED),
+    "inTransit": ("return", ReturnStatus.READY),
+    "deliver": ("return", ReturnStatus.IN_TRANSIT),
+    "approveReview": ("report", ReportStatus.AWAITING_REVIEW),
+    "completeRefund": ("refund", RefundStatus.AWAITING_EXTERNAL_REFUND),
+    "completeExchange": ("exchange", ExchangeStatus.AWAITING_EXTERNAL_HANDLING),
+}
+
+# A named step's entity, from its return: the return, its report, its last refund or exchange.
+_ENTITY_OF: dict[str, Callable[[Merchant, str], str]] = {
+    "return": lambda m, rid: rid,
+    "report": _report_of,
+    "refund": _open_refund,
+    "exchange": _open_exchange,
+}
+
+# The named steps off the common path.
+_OTHER_STEPS: dict[str, Callable[[Merchant, str], object]] = {
     "lostInTransit": returns.lose_in_transit,
     "cancel": returns.cancel_return,
-    "approveReview": lambda m, rid: warehouse.approve_review(m, m.returns[rid].report_id or "?"),
-    "rejectReview": lambda m, rid: warehouse.reject_review(m, m.returns[rid].report_id or "?"),
-    "completeRefund": lambda m, rid: _complete_refund(m, rid, CompleteRefundStep()),
+    "rejectReview": lambda m, rid: warehouse.reject_review(m, _report_of(m, rid)),
     "failRefund": lambda m, rid: settlement.fail_refund(m, _open_refund(m, rid)),
     "retryRefund": lambda m, rid: settlement.retry_refund(m, _open_refund(m, rid)),
-    "completeExchange": lambda m, rid: settlement.complete_exchange(
-        m, _open_exchange(m, rid), f"EXCHANGE-{rid}", None, None
-    ),
     "cancelExchange": lambda m, rid: settlement.cancel_exchange(m, _open_exchange(m, rid)),
 }

@@ -23,19 +23,21 @@ import signal
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from mock_ingrid.api.jsonio import JsonSyntaxError
 from mock_ingrid.domain.events import DomainEvent
-from mock_ingrid.server_state import ServerStateError, capture, restore_rest, restore_settings
+from mock_ingrid.jsonio import JsonSyntaxError
+from mock_ingrid.server_state import (
+    Runtime,
+    ServerStateError,
+    capture,
+    restore_rest,
+    restore_settings,
+)
 from mock_ingrid.server_state import read as read_server_state
 from mock_ingrid.snapshot import SnapshotError, encode_state, read_merchants
 from mock_ingrid.state_file import StateFile, StateFileError
-
-if TYPE_CHECKING:
-    from mock_ingrid.runtime import Runtime
 
 log = logging.getLogger("mock_ingrid")
 # After a kill, webhook-ids go on this far past the last saved ones: the events made

@@ -18,13 +18,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from mock_ingrid.domain import returns, settlement, warehouse
-from mock_ingrid.domain.commands import ReportInput, ReportItemInput
 from mock_ingrid.domain.errors import DomainError
 from mock_ingrid.domain.events import DomainEvent
-from mock_ingrid.domain.lifecycle import ExchangeStatus, RefundStatus, ReportStatus, ReturnStatus
 from mock_ingrid.domain.merchant import Merchant
-from mock_ingrid.domain.model import ReportAction
+from mock_ingrid.domain.next_steps import NEXT_STEPS, Step
 from mock_ingrid.store import State
 from mock_ingrid.timers import Timers
 
@@ -95,40 +92,9 @@ def parse_assignment(text: str) -> tuple[str, Policy]:
     return kind, parse_policy(policy)
 
 
-def _inspect_all_approved(m: Merchant, return_id: str) -> None:
-    ret = m.returns[return_id]
-    items = [
-        ReportItemInput(item.quantity, ReportAction.APPROVED, return_item_id=item.return_item_id)
-        for item in ret.items
-        if not item.settles_without_receipt
-    ]
-    warehouse.submit_report(m, ReportInput(items, return_id=return_id, return_station="auto"))
-
-
-def _complete_refund(m: Merchant, refund_id: str) -> None:
-    refund = m.refunds[refund_id]
-    settlement.complete_refund(m, refund_id, refund.total_amount, refund.currency, None)
-
-
-Step = Callable[[Merchant, str], object]
-
-# (kind, status) -> what moves an entity of that kind out of that status.
-STEPS: dict[tuple[str, str], Step] = {
-    ("return", ReturnStatus.PENDING): returns.confirm_return,
-    ("return", ReturnStatus.CONFIRMED): lambda m, rid: returns.mark_label_ready(m, rid),
-    ("return", ReturnStatus.READY): returns.scan_in_transit,
-    ("return", ReturnStatus.IN_TRANSIT): returns.deliver_to_warehouse,
-    ("return", ReturnStatus.RECEIVED): _inspect_all_approved,
-    ("report", ReportStatus.AWAITING_REVIEW): warehouse.approve_review,
-    ("refund", RefundStatus.AWAITING_EXTERNAL_REFUND): _complete_refund,
-    ("exchange", ExchangeStatus.AWAITING_EXTERNAL_HANDLING): lambda m, eid: (
-        settlement.complete_exchange(m, eid, f"EXCHANGE-{eid}", None, None)
-    ),
-}
-
-
 class Progression:
-    """Schedules the next step of every entity whose kind has an automatic policy."""
+    """Schedules the next step (``domain/next_steps.py``) of every entity whose kind has an
+    automatic policy."""
 
     def __init__(self, state: State, timers: Timers) -> None:
         self.state = state
@@ -172,12 +138,12 @@ class Progression:
         A step the entity no longer waits for (or that no policy takes) is dropped."""
         merchant = self.state.merchants.get(merchant_key)
         entity = _tables(merchant).get(kind, {}).get(entity_id) if merchant else None
-        step = STEPS.get((kind, entity.status)) if entity is not None else None
+        step = NEXT_STEPS.get((kind, entity.status)) if entity is not None else None
         key = _key(merchant_key, kind, entity_id)
         if entity is None or step is None or self.policies[kind].mode == "manual":
             return
         where = (merchant_key, kind, entity_id, entity.status)
-        self.timers.schedule(due, key, self._runner(where, step))
+        self.timers.schedule(due, key, self._runner(where, step.run))
 
     def forget(self, merchant_key: str) -> None:
         """Drop every pending step of one merchant's entities."""
@@ -188,23 +154,24 @@ class Progression:
         for kind in kinds:
             policy = self.policies[kind]
             for entity_id, entity in _tables(m)[kind].items():
-                step = STEPS.get((kind, entity.status))
+                step = NEXT_STEPS.get((kind, entity.status))
                 if step is None:
                     continue
                 key = _key(m.key, kind, entity_id)
                 if policy.mode == "manual":
                     self.timers.cancel(key)
                 else:
-                    self._schedule(now, policy, key, (m.key, kind, entity_id, entity.status), step)
+                    where = (m.key, kind, entity_id, entity.status)
+                    self._schedule(now, policy, key, where, step.run)
 
     def on_event(self, event: DomainEvent) -> None:
-        step = STEPS.get((event.entity, event.target))
+        step = NEXT_STEPS.get((event.entity, event.target))
         policy = self.policies[event.entity]
         if step is None or policy.mode == "manual":
             return
         key = _key(event.merchant, event.entity, event.entity_id)
         where = (event.merchant, event.entity, event.entity_id, event.target)
-        self._schedule(event.at, policy, key, where, step)
+        self._schedule(event.at, policy, key, where, step.run)
 
     def _schedule(
         self, since: datetime, policy: Policy, key: str, where: _Where, step: Step

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from mock_ingrid.clock import ControlledClock
-from mock_ingrid.control.middleware import Diagnostics, build_diagnostics
+from mock_ingrid.control.diagnostics_state import Diagnostics, build_diagnostics
 from mock_ingrid.domain.merchant import Merchant
 from mock_ingrid.persistence import Persistence
 from mock_ingrid.progression import Progression, parse_assignment
@@ -18,7 +18,7 @@ from mock_ingrid.settings import Settings
 from mock_ingrid.snapshot import export_state, install, merchants_from_data
 from mock_ingrid.store import State
 from mock_ingrid.timers import Timers
-from mock_ingrid.webhooks.hub import Webhooks
+from mock_ingrid.webhooks.webhooks import Webhooks
 
 
 @dataclass(slots=True)

@@ -1,5 +1,5 @@
-"""Named, declarative flows (``scenarios/*.json``, shipped as ``mock_ingrid/scenario_files/``)
-run as HTTP calls.
+"""Named, declarative flows (``scenarios/*.json``, shipped in the package as
+``mock_ingrid.bundled_scenarios``, see pyproject.toml) run as HTTP calls.
 
 A scenario is a list of steps. A request step sends ``request`` (method, path,
 body) as the scenario's merchant and checks ``expect`` (the status code, and a
@@ -24,6 +24,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,8 @@ import httpx
 
 __all__ = ["ScenarioError", "ScenarioFailed", "list_scenarios", "load_scenario", "run_scenario"]
 
-PACKAGE = "mock_ingrid.scenario_files"
+# The repository's scenarios/ folder, installed as a package (see pyproject.toml).
+PACKAGE = "mock_ingrid.bundled_scenarios"
 WEBHOOK_TIMEOUT = 5.0
 POLL_INTERVAL = 0.02
 _WHOLE = re.compile(r"^\$([A-Za-z_]\w*)((?:\.[\w-]+)*)$")
@@ -52,13 +54,25 @@ class ScenarioFailed(AssertionError):
 # -- finding scenarios -------------------------------------------------------------------
 
 
+def _shipped() -> dict[str, Traversable]:
+    """The shipped scenario files, by name."""
+    try:
+        folder = resources.files(PACKAGE)
+    except ModuleNotFoundError:  # mock_ingrid imported from a checkout, not installed
+        return {}
+    return {
+        entry.name.removesuffix(".json"): entry
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name)
+        if entry.name.endswith(".json")
+    }
+
+
 def list_scenarios() -> dict[str, str]:
     """Every shipped scenario's name and description, by name."""
     found = {}
-    for entry in sorted(resources.files(PACKAGE).iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".json"):
-            document = json.loads(entry.read_text(encoding="utf-8"))
-            found[entry.name.removesuffix(".json")] = str(document.get("description", ""))
+    for name, entry in _shipped().items():
+        document = json.loads(entry.read_text(encoding="utf-8"))
+        found[name] = str(document.get("description", ""))
     return found
 
 
@@ -69,8 +83,8 @@ def load_scenario(name_or_path: str | Path) -> Json:
         text = path.read_text(encoding="utf-8")
         name = path.stem
     else:
-        entry = resources.files(PACKAGE).joinpath(f"{name_or_path}.json")
-        if not entry.is_file():
+        entry = _shipped().get(str(name_or_path))
+        if entry is None:
             known = ", ".join(list_scenarios())
             raise ScenarioError(f"no scenario '{name_or_path}'; known: {known}")
         text, name = entry.read_text(encoding="utf-8"), str(name_or_path)

@@ -15,7 +15,7 @@ Described once, as msgspec structs: they write the section and check it on load.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal, Protocol
 
 import msgspec
 
@@ -31,7 +31,30 @@ from mock_ingrid.webhooks.outbox import (
 from mock_ingrid.webhooks.subscriptions import Subscription
 
 if TYPE_CHECKING:
-    from mock_ingrid.runtime import Runtime
+    from mock_ingrid.clock import ControlledClock
+    from mock_ingrid.control.diagnostics_state import Diagnostics
+    from mock_ingrid.domain.merchant import Merchant
+    from mock_ingrid.progression import Progression
+    from mock_ingrid.settings import Settings
+    from mock_ingrid.store import State
+    from mock_ingrid.webhooks.webhooks import Webhooks
+
+
+class Runtime(Protocol):
+    """The parts of a running server (``runtime.Runtime``) a state file saves and
+    restores; named here, so that the runtime can own its persistence without an
+    import cycle."""
+
+    settings: Settings
+    clock: ControlledClock
+    state: State
+    progression: Progression
+    webhooks: Webhooks
+    diagnostics: Diagnostics
+
+    def import_merchants(self, merchants: list[Merchant], replace: bool = False) -> list[str]:
+        """Put merchants read from a snapshot in the state."""
+
 
 Instant = Annotated[datetime, msgspec.Meta(tz=True)]
 

@@ -30,6 +30,7 @@ class Settings:
     seed: int = 0
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     freeze_time: datetime | None = None
+    # The server's address as its clients know it (behind a proxy, in a container).
     public_url: str | None = None
     log_level: str = "warning"
     extra: dict[str, str] = field(default_factory=dict)
@@ -59,4 +60,9 @@ class Settings:
 
     @property
     def base_url(self) -> str:
-        return self.public_url or f"http://{self.host}:{self.port}"
+        """Where clients reach the server: ``--public-url``, else the bound address (the
+        base of the legacy ``statusUrl``; never taken from a request's ``Host``)."""
+        if self.public_url is not None:
+            return self.public_url.rstrip("/")
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"

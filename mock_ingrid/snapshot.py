@@ -20,7 +20,6 @@ from typing import Any
 
 import msgspec
 
-from mock_ingrid.api.jsonio import dumps, loads
 from mock_ingrid.domain.lifecycle import ExchangeStatus, RefundStatus, ReportStatus, ReturnStatus
 from mock_ingrid.domain.merchant import Merchant
 from mock_ingrid.domain.model import (
@@ -33,6 +32,7 @@ from mock_ingrid.domain.model import (
     WarehouseReport,
 )
 from mock_ingrid.entity_codec import Shared, SnapshotError, camel, dumper, loader
+from mock_ingrid.jsonio import dumps, loads
 from mock_ingrid.store import State
 
 __all__ = [

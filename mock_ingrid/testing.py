@@ -13,10 +13,18 @@ The server is uvicorn in a background thread with its own event loop, on a free
 loopback port, with its lifespan on (so webhooks are delivered as in production).
 The handle's built-in receiver is subscribed for the handle's merchant; it checks
 every signature with :func:`mock_ingrid.webhooks.verify` and records the payloads.
+
+:meth:`MockIngrid.reset` runs in this process, on the server's event loop (the
+emulator is not thread-safe, and its loop also runs the webhook dispatcher and the
+progression ticker): it does what ``POST /_mock/reset`` and ``POST
+/_mock/webhooks/subscriptions`` did, without two HTTP round trips. The pytest plugin
+resets before every test, so this is its per-test cost (``bench/plugin_reset.py``).
+Every other helper is a ``/_mock`` call over HTTP.
 """
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import json
 import random
@@ -29,10 +37,11 @@ from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import uvicorn
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mock_ingrid.clock import parse_instant
 from mock_ingrid.runtime import Runtime
@@ -45,6 +54,11 @@ LOOPBACK = "127.0.0.1"
 DEFAULT_API_KEY = "test-key"
 POLL_INTERVAL = 0.01
 START_TIMEOUT = 30.0
+# How long work handed to the server's event loop may take (as the control client's timeout).
+SERVER_CALL_TIMEOUT = 60.0
+NOT_RUNNING = "the server is not running (use start() or a with block)"
+
+T = TypeVar("T")
 
 Json = dict[str, Any]
 FixtureSource = str | Path | Mapping[str, Any]
@@ -194,6 +208,34 @@ def _wanted(type_: str | None, match: Mapping[str, Any]) -> str:
     return what
 
 
+# -- the server's event loop --------------------------------------------------------------
+
+
+class _ServedApp:
+    """The app as uvicorn serves it, noting the event loop its lifespan starts on: the
+    handle runs its in-process work there (``call``), between requests and timer ticks,
+    never beside them. uvicorn creates that loop inside its thread and does not expose it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.loop: asyncio.AbstractEventLoop | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            self.loop = asyncio.get_running_loop()
+        await self.app(scope, receive, send)
+
+    def call(self, work: Callable[[], T]) -> T:
+        """Run ``work`` on the server's loop and wait for its result (or its exception)."""
+        if self.loop is None or self.loop.is_closed():
+            raise MockIngridError(NOT_RUNNING)
+
+        async def run() -> T:
+            return work()
+
+        return asyncio.run_coroutine_threadsafe(run(), self.loop).result(SERVER_CALL_TIMEOUT)
+
+
 # -- the handle ------------------------------------------------------------------------
 
 
@@ -242,6 +284,7 @@ class MockIngrid:
         self._freeze_time = freeze_time
         self.webhooks: Webhooks | None = Webhooks() if webhooks else None
         self._server: uvicorn.Server | None = None
+        self._served: _ServedApp | None = None
         self._thread: threading.Thread | None = None
         self._sock: socket.socket | None = None
         self.base_url = ""
@@ -273,20 +316,24 @@ class MockIngrid:
         from mock_ingrid.app import create_app
         from mock_ingrid.fixtures import FixtureError, load_fixture_paths
 
-        runtime = Runtime.build(self.settings)
-        try:
-            load_fixture_paths(runtime.state, self.settings.fixtures)
-        except FixtureError as exc:
-            raise MockIngridError(str(exc)) from None
-        runtime.remember_baseline()
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._sock.bind((LOOPBACK, 0))
         port = self._sock.getsockname()[1]
+        # The port it listens on, for what the server says of itself (the legacy statusUrl).
+        runtime = Runtime.build(replace(self.settings, port=port))
+        try:
+            load_fixture_paths(runtime.state, self.settings.fixtures)
+        except FixtureError as exc:
+            self._sock.close()
+            self._sock = None
+            raise MockIngridError(str(exc)) from None
+        runtime.remember_baseline()
         self.base_url = f"http://{LOOPBACK}:{port}"
         self.runtime = runtime
+        self._served = _ServedApp(create_app(runtime=runtime))
         config = uvicorn.Config(
-            create_app(runtime=runtime),
+            self._served,
             log_level=self.settings.log_level,
             access_log=self.settings.log_level in ("info", "debug"),
             lifespan="on",
@@ -334,7 +381,7 @@ class MockIngrid:
             self.webhooks.stop()
         self.client.close()
         self._control.close()
-        self._server = self._thread = self._sock = None
+        self._server = self._thread = self._sock = self._served = None
 
     # -- control calls ---------------------------------------------------------------
 
@@ -363,30 +410,53 @@ class MockIngrid:
         """Back to the server's start (its settings' fixtures), then the handle's options
         (merchant, fixtures, frozen clock); the received webhooks are forgotten and the
         receiver is subscribed again."""
-        self.control("POST", "/reset")
+        runtime = self._runtime()
+        # What POST /_mock/reset does (its handler is this one call), on the server's loop.
+        self._on_server_loop(runtime.reset)
         self._apply_options()
 
     def _apply_options(self) -> None:
         self.client.headers["x-api-key"] = self.api_key
-        self._restart_clock()
+        self._on_server_loop(self._restart_clock)
         for source in self._fixtures:
             self.load_fixture(source)
         if self.webhooks is not None:
             self.webhooks.clear()
-            body = {"merchant": self.api_key, "url": self.webhooks.url}
-            self.control("POST", "/webhooks/subscriptions", {**body, "secret": self.secret})
+            self._on_server_loop(self._subscribe_receiver)
+
+    def _runtime(self) -> Runtime:
+        if self.runtime is None:
+            raise MockIngridError(NOT_RUNNING)
+        return self.runtime
+
+    def _on_server_loop(self, work: Callable[[], T]) -> T:
+        if self._served is None:
+            raise MockIngridError(NOT_RUNNING)
+        return self._served.call(work)
 
     def _restart_clock(self) -> None:
         """Frozen at the handle's instant, or real time again. Set in-process: the
         control API never moves the clock backwards (timers are cleared here)."""
-        assert self.runtime is not None
         frozen = self._freeze_time or self.settings.freeze_time
-        clock = self.runtime.clock
+        clock = self._runtime().clock
         if frozen is not None:
             clock.freeze(parse_instant(frozen) if isinstance(frozen, str) else frozen)
         else:
             clock.resume()
             clock.set(datetime.now(UTC))
+
+    def _subscribe_receiver(self) -> None:
+        """What ``POST /_mock/webhooks/subscriptions`` does for the built-in receiver,
+        refusing a merchant the server does not accept as that call does."""
+        assert self.webhooks is not None
+        runtime = self._runtime()
+        allowed = runtime.settings.api_keys
+        if allowed and self.api_key not in allowed:
+            raise MockIngridError(
+                f"merchant {self.api_key!r}: this server accepts only the API keys "
+                f"{', '.join(sorted(allowed))} (its settings' api_keys)"
+            )
+        runtime.webhooks.subscribe(self.api_key, self.webhooks.url, None, self.webhooks.secret)
 
     @property
     def secret(self) -> str:

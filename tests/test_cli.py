@@ -55,6 +55,10 @@ def test_options_come_from_the_environment_too() -> None:
         (["--fixtures", "no/such/file.json"], "--fixtures: no/such/file.json does not exist"),
         (["--freeze-time", "tomorrow"], "--freeze-time: 'tomorrow' is not an ISO 8601"),
         (["--api-key", " "], "--api-key: a key cannot be empty"),
+        (["--public-url", "ftp://mock.example"], "--public-url: 'ftp://mock.example' is not an"),
+        (["--public-url", "mock.example:8080"], "is not an http:// or https:// URL"),
+        (["--public-url", "http://mock.example:99999"], "has an invalid port"),
+        (["--public-url", "http://a:b@mock.example"], "must be a base URL"),
     ],
 )
 def test_a_bad_option_is_a_clear_message_and_exit_2(args: list[str], message: str) -> None:
@@ -170,6 +174,7 @@ def test_every_serve_option_comes_from_a_flag_or_its_variable(
         ({"MOCK_INGRID_MAX_BODY_BYTES": "0"}, "MOCK_INGRID_MAX_BODY_BYTES: 0 is out of range"),
         ({"MOCK_INGRID_LOG_LEVEL": "loud"}, "MOCK_INGRID_LOG_LEVEL: 'loud' is not one of"),
         ({"MOCK_INGRID_FREEZE_TIME": "soon"}, "MOCK_INGRID_FREEZE_TIME: 'soon' is not an ISO"),
+        ({"MOCK_INGRID_PUBLIC_URL": "file:///x"}, "MOCK_INGRID_PUBLIC_URL: 'file:///x' is not"),
     ],
 )
 def test_a_bad_variable_is_named_in_the_message(env: dict[str, str], message: str) -> None:
@@ -228,3 +233,40 @@ def test_a_bad_save_interval_or_grace_is_refused(args: list[str], message: str) 
     result = run_cli("serve", *args)
     assert result.returncode == 2
     assert message in result.stderr
+
+
+def test_the_public_url_comes_from_its_flag_or_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mock_ingrid.cli import build_parser, settings_from
+
+    def settings(*argv: str) -> Settings:
+        return settings_from(build_parser().parse_args(["serve", *argv]))
+
+    monkeypatch.delenv("MOCK_INGRID_PUBLIC_URL", raising=False)
+    assert settings().public_url is None
+    assert settings().base_url == "http://127.0.0.1:8080"
+    assert settings("--host", "::1", "--port", "9").base_url == "http://[::1]:9"
+    monkeypatch.setenv("MOCK_INGRID_PUBLIC_URL", "https://mock.example.test/ingrid/")
+    assert settings().base_url == "https://mock.example.test/ingrid"
+    assert settings("--public-url", "http://localhost:9000").base_url == "http://localhost:9000"
+
+
+def test_the_legacy_status_url_is_under_the_public_url() -> None:
+    args = ["--fixtures", "demo-shop", "--public-url", "https://mock.example.test"]
+    with running_server(args) as base:
+        response = httpx.get(
+            f"{base}/merchant/return/1", headers={"x-api-key": "demo-key", "host": "evil.example"}
+        )
+    assert response.json()["statusUrl"] == "https://mock.example.test/merchant/return/1"
+
+
+def test_the_start_line_warns_when_the_control_api_is_open_to_the_network() -> None:
+    from mock_ingrid.cli import start_line
+
+    open_line = start_line(Settings(host="0.0.0.0", port=8080))
+    assert open_line.startswith("mock-ingrid ")
+    assert "listening on http://0.0.0.0:8080; WARNING: bound to 0.0.0.0 without --admin-token" in (
+        open_line
+    )
+    assert "WARNING" not in start_line(Settings(host="0.0.0.0", admin_token="t"))
+    assert "WARNING" not in start_line(Settings(host="127.0.0.1"))
+    assert "listening on http://[::1]:8080" in start_line(Settings(host="::1"))

@@ -10,7 +10,6 @@ from pydantic import BaseModel, Field
 from starlette.requests import Request
 from starlette.responses import Response
 
-from mock_ingrid.api.current import render
 from mock_ingrid.api.endpoint import json_response
 from mock_ingrid.api.types import WIRE_CONFIG, Identifier, ShortText
 from mock_ingrid.control.common import acting_merchant, control_endpoint, read_control_body
@@ -18,6 +17,7 @@ from mock_ingrid.domain import advance, returns, settlement, warehouse
 from mock_ingrid.domain.commands import ReturnItemInput
 from mock_ingrid.domain.lifecycle import ReturnStatus
 from mock_ingrid.fixtures import FixtureReturnItem
+from mock_ingrid.views import current as render
 
 
 class _Body(BaseModel):

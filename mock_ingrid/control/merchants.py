@@ -9,22 +9,22 @@ from pydantic import Field
 from starlette.requests import Request
 from starlette.responses import Response
 
-from mock_ingrid.api.endpoint import (
-    JSON_TYPE,
-    JsonResponse,
-    header,
-    json_response,
-    runtime_of,
-    validate_model,
-)
+from mock_ingrid.api.body import read_text, validate_model
+from mock_ingrid.api.endpoint import JsonResponse, json_response, runtime_of
 from mock_ingrid.api.errors import ApiError
-from mock_ingrid.api.jsonio import JsonSyntaxError
 from mock_ingrid.api.types import WIRE_CONFIG
-from mock_ingrid.control.common import DOCUMENT_BODY_LIMIT, read_control_body, read_document
+from mock_ingrid.control.common import (
+    DOCUMENT_BODY_LIMIT,
+    read_control_body,
+    read_document,
+    require_accepted,
+    require_accepted_merchants,
+)
 from mock_ingrid.domain.errors import Problem
 from mock_ingrid.domain.merchant import Merchant
 from mock_ingrid.domain.model import Deductions, MerchantSettings
 from mock_ingrid.fixtures import FixtureError, SettingsSpec, _Model, load_fixture_data
+from mock_ingrid.jsonio import JsonSyntaxError
 from mock_ingrid.snapshot import SnapshotError, encode_state, read_merchants
 from mock_ingrid.state_file import StateFileError
 
@@ -96,14 +96,7 @@ async def list_merchants(request: Request) -> Response:
 async def create_merchant(request: Request) -> Response:
     body = await read_control_body(request, MerchantBody, nullable={"settings"})
     runtime = runtime_of(request)
-    allowed = runtime.settings.api_keys
-    if allowed and body.api_key not in allowed:
-        raise ApiError(
-            400,
-            "UNKNOWN_MERCHANT",
-            "apiKey: this server accepts only the API keys given with --api-key",
-            [Problem("apiKey", "UNKNOWN_MERCHANT", "not an accepted API key")],
-        )
+    require_accepted(runtime.settings.api_keys, body.api_key, "apiKey", "body")
     if body.api_key in runtime.state.merchants:
         raise ApiError(
             409,
@@ -164,8 +157,9 @@ async def merge_snapshot(request: Request) -> Response:
 
 
 async def _import(request: Request, replace: bool) -> Response:
-    text = await _snapshot_text(request)
     runtime = runtime_of(request)
+    limit = max(runtime.settings.max_body_bytes, DOCUMENT_BODY_LIMIT)
+    text = await read_text(request, limit)
     try:
         merchants, _ = read_merchants(runtime.state, text)
     except JsonSyntaxError as exc:
@@ -176,36 +170,12 @@ async def _import(request: Request, replace: bool) -> Response:
         problem = Problem(exc.path, exc.code, exc.message, location="body")
         raise ApiError(400, "INVALID_SNAPSHOT", str(exc), [problem]) from None
     del text  # before the merchants are installed: the peak is the body or the state
+    for index, merchant in enumerate(merchants):  # checked before anything is installed
+        path = f"$.merchants[{index}].apiKey"
+        require_accepted(runtime.settings.api_keys, merchant.key, path, "body")
     keys = runtime.import_merchants(merchants, replace=replace)
     runtime.run_due()
     return json_response({"merchants": keys})
-
-
-async def _snapshot_text(request: Request) -> bytearray:
-    """The body of ``PUT``/``POST /_mock/state``, as ``read_document`` takes it (up to
-    ``DOCUMENT_BODY_LIMIT``), unparsed and in one buffer grown in place: the snapshot
-    reader finds the entities in it (``read_merchants``), so an upload holds the body
-    once, and the merchants it makes."""
-    media = (header(request, b"content-type") or "").split(";", 1)[0].strip().lower()
-    if media and media != JSON_TYPE and not media.endswith("+json"):
-        raise ApiError(
-            415, "UNSUPPORTED_MEDIA_TYPE", f"send Content-Type: {JSON_TYPE}, not '{media}'"
-        )
-    limit = max(runtime_of(request).settings.max_body_bytes, DOCUMENT_BODY_LIMIT)
-    declared = header(request, b"content-length")
-    too_large = ApiError(413, "PAYLOAD_TOO_LARGE", f"the request body is larger than {limit} bytes")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise too_large
-    text = bytearray()
-    async for chunk in request.stream():
-        if len(text) + len(chunk) > limit:
-            raise too_large
-        text += chunk
-    if not text or text.isspace():
-        raise ApiError(
-            400, "MALFORMED_JSON", "the request body is empty; a JSON object is expected"
-        )
-    return text
 
 
 async def save_state(request: Request) -> Response:
@@ -231,6 +201,7 @@ async def save_state(request: Request) -> Response:
 async def load_fixture(request: Request) -> Response:
     """Load a fixture document (the format of ``fixtures/``): all or nothing, no webhooks."""
     data = await read_document(request)
+    require_accepted_merchants(request, data)
     runtime = runtime_of(request)
     try:
         keys = load_fixture_data(runtime.state, data, "request body")

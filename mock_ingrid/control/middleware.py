@@ -1,4 +1,5 @@
-"""``ControlMiddleware``: the admin token on ``/_mock``, faults and the journal elsewhere.
+"""``ControlMiddleware``: the browser checks (``guard``) and the admin token on
+``/_mock``, faults and the journal elsewhere.
 
 A pure ASGI middleware: Starlette's ``BaseHTTPMiddleware`` runs the app in a task
 and copies every body through a stream, which costs more than everything done here.
@@ -10,15 +11,14 @@ It works around the Starlette app or first in its middleware list (inside
 ServerErrorMiddleware); there a crash is journaled as the 500 it becomes, without
 the body Starlette sends.
 
-This module imports nothing of the HTTP layer (``mock_ingrid.api``): ``runtime.py``
-imports ``Diagnostics`` and ``build_diagnostics`` from it, and ``api.endpoint``
-imports the runtime.
+The fault rules and the journal it uses are the app instance's ``Diagnostics``
+(``diagnostics_state.py``), which the runtime owns. This module imports nothing of the
+HTTP layer (``mock_ingrid.api``): it sits in front of it.
 """
 
 from __future__ import annotations
 
 import hmac
-from dataclasses import dataclass
 from http import HTTPStatus
 from time import perf_counter
 from typing import TYPE_CHECKING, Any
@@ -27,12 +27,13 @@ import anyio
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mock_ingrid.control.faults import Fault, Faults, FaultSyntaxError, parse_fault_header
-from mock_ingrid.control.journal import Entry, Headers, Journal
+from mock_ingrid.control import guard
+from mock_ingrid.control.faults import Fault, FaultSyntaxError, parse_fault_header
+from mock_ingrid.control.journal import Entry, Headers
 
 if TYPE_CHECKING:
+    from mock_ingrid.control.diagnostics_state import Diagnostics
     from mock_ingrid.runtime import Runtime
-    from mock_ingrid.settings import Settings
 
 # Where the /_mock handlers find the diagnostics of the app serving them.
 SCOPE_KEY = "mock_ingrid.diagnostics"
@@ -49,22 +50,6 @@ _UNWRITABLE_START: Message = {
     "status": 502,
     "headers": [(FAULT_HEADER, b"drop\r\n")],
 }
-
-
-@dataclass(slots=True)
-class Diagnostics:
-    """What the control surface keeps per app instance: fault rules and the journal."""
-
-    faults: Faults
-    journal: Journal
-
-    def reset(self) -> None:
-        self.faults.clear()
-        self.journal.clear()
-
-
-def build_diagnostics(settings: Settings) -> Diagnostics:
-    return Diagnostics(Faults(settings.seed), Journal(settings.journal_size))
 
 
 class ConnectionDropped(Exception):
@@ -90,6 +75,11 @@ class ControlMiddleware:
 
     async def _control(self, scope: Scope, receive: Receive, send: Send, path: str) -> None:
         """Never faulted nor journaled (reading the journal does not change it)."""
+        refused = guard.refusal(scope, self.runtime.settings)
+        if refused is not None:  # a browser's cross-site call, or a form post
+            body = error_json(refused.code, refused.message, refused.errors())
+            await _reply(send, refused.status, body, [])
+            return
         token = self.runtime.settings.admin_token
         if token is not None and path != HEALTH_PATH:
             problem = admin_token_problem(scope["headers"], token)
@@ -297,7 +287,7 @@ def admin_token_problem(headers: Headers, token: str) -> str | None:
     )
 
 
-def error_json(code: str, message: str, errors: list[dict[str, str]] | None = None) -> bytes:
+def error_json(code: str, message: str, errors: list[dict[str, Any]] | None = None) -> bytes:
     """The current API's error shape (``api/current/errors.py``), built here to keep
     this module free of the HTTP layer."""
     body: dict[str, Any] = {"code": code, "message": message, "errors": errors or []}

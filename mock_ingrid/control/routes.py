@@ -12,9 +12,10 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute
 
 from mock_ingrid import __version__
-from mock_ingrid.api.endpoint import json_response
+from mock_ingrid.api.endpoint import json_response, runtime_of
 from mock_ingrid.api.errors import ApiError
 from mock_ingrid.api.resource import resource
+from mock_ingrid.control.guard import exposure_warning
 
 DOCUMENTS = ("current", "legacy", "control")
 
@@ -25,7 +26,10 @@ def spec_bytes(name: str) -> bytes:
 
 
 async def health(request: Request) -> Response:
-    return json_response({"status": "ok", "version": __version__})
+    """Also what is unsafe about how the server runs (``warnings``, usually empty)."""
+    exposed = exposure_warning(runtime_of(request).settings)
+    warnings = [{"code": "CONTROL_UNPROTECTED", "message": exposed}] if exposed else []
+    return json_response({"status": "ok", "version": __version__, "warnings": warnings})
 
 
 async def openapi_document(request: Request) -> Response:
@@ -69,21 +73,23 @@ ROUTES: list[BaseRoute] = [
     resource("/_mock/webhooks/flush", post="mock_ingrid.control.webhooks:flush_deliveries"),
     resource(
         "/_mock/faults",
-        get="mock_ingrid.control.diagnostics:list_faults",
-        post="mock_ingrid.control.diagnostics:create_fault",
-        delete="mock_ingrid.control.diagnostics:clear_faults",
+        get="mock_ingrid.control.diagnostics_handlers:list_faults",
+        post="mock_ingrid.control.diagnostics_handlers:create_fault",
+        delete="mock_ingrid.control.diagnostics_handlers:clear_faults",
     ),
     resource(
         "/_mock/faults/{faultId}",
-        get="mock_ingrid.control.diagnostics:get_fault",
-        delete="mock_ingrid.control.diagnostics:delete_fault",
+        get="mock_ingrid.control.diagnostics_handlers:get_fault",
+        delete="mock_ingrid.control.diagnostics_handlers:delete_fault",
     ),
     resource(
         "/_mock/journal",
-        get="mock_ingrid.control.diagnostics:list_journal",
-        delete="mock_ingrid.control.diagnostics:clear_journal",
+        get="mock_ingrid.control.diagnostics_handlers:list_journal",
+        delete="mock_ingrid.control.diagnostics_handlers:clear_journal",
     ),
-    resource("/_mock/journal/verify", post="mock_ingrid.control.diagnostics:verify_journal"),
+    resource(
+        "/_mock/journal/verify", post="mock_ingrid.control.diagnostics_handlers:verify_journal"
+    ),
     # lifecycle helpers (the merchant: x-api-key header or ?merchant=)
     resource(
         "/_mock/returns/{returnId}/confirm", post="mock_ingrid.control.lifecycle:confirm_return"

@@ -22,15 +22,17 @@ from mock_ingrid.api.endpoint import (
     runtime_of,
 )
 from mock_ingrid.api.errors import ApiError
-from mock_ingrid.api.query import enum_param
+from mock_ingrid.api.paging import take_page
+from mock_ingrid.api.query import enum_param, int_param
 from mock_ingrid.api.types import WIRE_CONFIG
-from mock_ingrid.control.common import read_control_body
+from mock_ingrid.control.common import read_control_body, require_accepted
+from mock_ingrid.control.redaction import redact_url
 from mock_ingrid.domain.errors import Problem
-from mock_ingrid.webhooks.hub import Webhooks
 from mock_ingrid.webhooks.outbox import Attempt, Delivery, DeliveryStatus, Message
 from mock_ingrid.webhooks.payloads import EVENT_TYPES
 from mock_ingrid.webhooks.signing import check_secret
 from mock_ingrid.webhooks.subscriptions import Subscription
+from mock_ingrid.webhooks.webhooks import Webhooks
 
 Json = dict[str, Any]
 M = TypeVar("M", bound=BaseModel)
@@ -83,7 +85,7 @@ class FlushBody(_Body):
     timeout_seconds: Annotated[float, Field(gt=0, le=3_600)] = DEFAULT_FLUSH_TIMEOUT
 
 
-# -- what the control API shows ----------------------------------------------------
+# -- what the control API shows (a URL's password masked: see ``redaction``) ----------
 
 
 def subscription_json(s: Subscription) -> Json:
@@ -91,7 +93,7 @@ def subscription_json(s: Subscription) -> Json:
     return {
         "subscriptionId": s.subscription_id,
         "merchant": s.merchant,
-        "url": s.url,
+        "url": redact_url(s.url),
         "eventTypes": types,
         "secret": s.secret,
         "status": s.status,
@@ -119,7 +121,7 @@ def attempt_json(a: Attempt) -> Json:
         "attempt": a.number,
         "at": a.at,
         "webhookTimestamp": a.timestamp,
-        "url": a.url,
+        "url": redact_url(a.url),
         "statusCode": a.status_code,
         "latencyMs": a.latency_ms,
         "error": a.error,
@@ -135,7 +137,7 @@ def delivery_json(d: Delivery) -> Json:
         "type": d.message.event_type,
         "returnId": d.message.return_id,
         "subscriptionId": d.subscription_id,
-        "url": d.url,
+        "url": redact_url(d.url),
         "status": d.status,
         "reason": d.reason,
         "resend": d.resend,
@@ -170,6 +172,24 @@ def status_json(hooks: Webhooks) -> Json:
 
 def _data(items: Iterable[T], render: Callable[[T], Json]) -> Response:
     return json_response({"data": [render(item) for item in items]})
+
+
+# The logs (events, deliveries) are paged as the API's lists are (``page`` from 0,
+# ``size``, ``pageInfo``), in larger pages: a test reads a whole short log at once.
+DEFAULT_LOG_PAGE = 100
+MAX_LOG_PAGE = 1_000
+
+
+def _page(request: Request, items: Iterable[T], render: Callable[[T], Json]) -> Response:
+    page = int_param(request, "page", 0, 0, 10_000_000) or 0
+    size = int_param(request, "size", DEFAULT_LOG_PAGE, 1, MAX_LOG_PAGE) or DEFAULT_LOG_PAGE
+    chosen, has_next = take_page(items, page, size)
+    return json_response(
+        {
+            "data": [render(item) for item in chosen],
+            "pageInfo": {"hasNext": has_next, "hasPrevious": page > 0},
+        }
+    )
 
 
 # -- lookups and filters -----------------------------------------------------------
@@ -217,17 +237,6 @@ def _require_delivery(request: Request) -> Delivery:
     return found
 
 
-def _check_merchant(request: Request, merchant: str) -> None:
-    allowed = runtime_of(request).settings.api_keys
-    if allowed and merchant not in allowed:
-        raise ApiError(
-            400,
-            "UNKNOWN_MERCHANT",
-            "merchant: this server accepts only the API keys given with --api-key",
-            [Problem("merchant", "UNKNOWN_MERCHANT", "not an accepted API key")],
-        )
-
-
 def _message_filter(request: Request) -> Callable[[Message], bool]:
     merchant = _param(request, "merchant")
     event_type = enum_param(request, "type", EVENT_TYPES)
@@ -270,7 +279,7 @@ async def list_subscriptions(request: Request) -> Response:
 
 async def create_subscription(request: Request) -> Response:
     body = await read_control_body(request, SubscriptionBody)
-    _check_merchant(request, body.merchant)
+    require_accepted(runtime_of(request).settings.api_keys, body.merchant, "merchant", "body")
     created = _hooks(request).subscribe(body.merchant, body.url, body.event_types, body.secret)
     return json_response(subscription_json(created), 201)
 
@@ -294,8 +303,11 @@ async def enable_subscription(request: Request) -> Response:
 
 
 async def list_events(request: Request) -> Response:
+    """A page of the events, in firing order."""
     keep = _message_filter(request)
-    return _data((m for m in _hooks(request).outbox.messages.values() if keep(m)), event_json)
+    return _page(
+        request, (m for m in _hooks(request).outbox.messages.values() if keep(m)), event_json
+    )
 
 
 async def get_event(request: Request) -> Response:
@@ -348,8 +360,10 @@ def _resend_target(
 
 
 async def list_deliveries(request: Request) -> Response:
+    """A page of the deliveries, in creation order."""
     keep = _delivery_filter(request)
-    return _data((d for d in _hooks(request).outbox.deliveries.values() if keep(d)), delivery_json)
+    deliveries = _hooks(request).outbox.deliveries.values()
+    return _page(request, (d for d in deliveries if keep(d)), delivery_json)
 
 
 async def get_delivery(request: Request) -> Response:

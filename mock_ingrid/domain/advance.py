@@ -1,75 +1,59 @@
 """Drive a return to a status along the happy path, firing every event on the way.
 
-The path is the shortest one in a graph of the steps real life takes most often
-(confirm, label, carrier scan, delivery, an inspection that approves everything,
-settling every refund and exchange) plus cancellation. Exotic exits (lost in
-transit, kept items, denials) have their own helpers.
+The path is the shortest one in a graph of the return's next steps (``next_steps.py``:
+confirm, label, carrier scan, delivery, an inspection that approves everything), settling
+every refund and exchange with theirs, plus cancellation. Exotic exits (lost in transit,
+kept items, denials) have their own helpers.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable
 
-from mock_ingrid.domain import returns, settlement, warehouse
-from mock_ingrid.domain.commands import ReportInput, ReportItemInput
+from mock_ingrid.domain import returns, settlement
 from mock_ingrid.domain.errors import InvalidTransition
-from mock_ingrid.domain.lifecycle import (
-    EXCHANGE_SETTLED,
-    RefundStatus,
-    ReportStatus,
-    ReturnStatus,
-)
+from mock_ingrid.domain.lifecycle import RETURN_LIFECYCLE, RefundStatus, ReturnStatus
 from mock_ingrid.domain.merchant import Merchant, one_instant
-from mock_ingrid.domain.model import ReportAction, Return
-
-Step = Callable[[Merchant, str], object]
+from mock_ingrid.domain.model import Return
+from mock_ingrid.domain.next_steps import NEXT_STEPS, Step, take_next_step
 
 S = ReturnStatus
 
 
 @one_instant
-def inspect_all_approved(m: Merchant, return_id: str) -> None:
-    """The warehouse approves every unit still expected (or a held review is approved)."""
+def inspect(m: Merchant, return_id: str) -> None:
+    """A held review is approved, or the warehouse approves every unit still expected."""
     ret = m.returns[return_id]
     report = m.reports.get(ret.report_id) if ret.report_id else None
-    if report is not None and report.status == ReportStatus.AWAITING_REVIEW:
-        warehouse.approve_review(m, report.report_id)
-        return
-    items = [
-        ReportItemInput(item.quantity, ReportAction.APPROVED, return_item_id=item.return_item_id)
-        for item in ret.items
-        if not item.settles_without_receipt
-    ]
-    warehouse.submit_report(m, ReportInput(items, return_id=return_id))
+    if report is None or not take_next_step(m, "report", report.report_id, report.status):
+        NEXT_STEPS["return", S.RECEIVED].run(m, return_id)
 
 
 @one_instant
 def settle_everything(m: Merchant, return_id: str) -> None:
-    """The merchant confirms every open refund (for its total) and exchange."""
+    """The merchant confirms every open refund (a failed one is retried first) and exchange."""
     ret = m.returns[return_id]
     for refund_id in ret.refund_ids:
-        refund = m.refunds[refund_id]
-        if refund.status == RefundStatus.FAILED:
+        if m.refunds[refund_id].status == RefundStatus.FAILED:
             settlement.retry_refund(m, refund_id)
-        if refund.status == RefundStatus.AWAITING_EXTERNAL_REFUND:
-            settlement.complete_refund(m, refund_id, refund.total_amount, refund.currency, None)
+        take_next_step(m, "refund", refund_id, m.refunds[refund_id].status)
     for exchange_id in ret.exchange_ids:
-        if m.exchanges[exchange_id].status not in EXCHANGE_SETTLED:
-            settlement.complete_exchange(m, exchange_id, f"EXCHANGE-{exchange_id}", None, None)
+        take_next_step(m, "exchange", exchange_id, m.exchanges[exchange_id].status)
 
 
-_BEFORE_RECEIPT = (S.PENDING, S.CONFIRMED, S.READY, S.IN_TRANSIT)
-
-# (from, to, step)
+# (from, to, step): the return's next steps, its inspection and settling, and cancelling.
 HAPPY_STEPS: list[tuple[str, str, Step]] = [
-    (S.PENDING, S.CONFIRMED, returns.confirm_return),
-    (S.CONFIRMED, S.READY, lambda m, rid: returns.mark_label_ready(m, rid)),
-    (S.READY, S.IN_TRANSIT, returns.scan_in_transit),
-    (S.IN_TRANSIT, S.RECEIVED, returns.deliver_to_warehouse),
-    (S.RECEIVED, S.REFUND_PENDING, inspect_all_approved),
+    *[
+        (step.source, step.target, inspect if step.source == S.RECEIVED else step.run)
+        for (kind, _), step in NEXT_STEPS.items()
+        if kind == "return"
+    ],
     (S.REFUND_PENDING, S.COMPLETED, settle_everything),
-    *[(source, S.CANCELLED, returns.cancel_return) for source in _BEFORE_RECEIPT],
+    *[
+        (t.source, t.target, returns.cancel_return)
+        for t in RETURN_LIFECYCLE.transitions
+        if t.event == "cancel"
+    ],
 ]
 
 

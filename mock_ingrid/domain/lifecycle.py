@@ -1,7 +1,9 @@
 """The lifecycles, declared as tables: (event, from-states, to-state).
 
-``Lifecycle.apply`` is the only way a status changes; everything else asks it.
-``CREATED`` is the pseudo-state an entity is in before its first event.
+``Lifecycle.transition`` is the only way a status changes; everything else asks it.
+``CREATED`` is the pseudo-state an entity is in before its first event. Which
+transition commonly comes next, and the operation that takes it, is the table of
+``next_steps.py``.
 """
 
 from __future__ import annotations

@@ -36,6 +36,9 @@ INDEXED_KINDS = ("return", "refund", "exchange")
 # are kept as they come.
 SHARED_AMOUNTS = 4096
 
+# The longest API key: as long as any identifier (a longer one gets a 401).
+MAX_API_KEY_LENGTH = 256
+
 # The largest id an ``array('q')`` of the status index holds.
 _INT64_MAX = 2**63 - 1
 
@@ -80,6 +83,20 @@ class Merchant:
         self.event_seq = 0
         self._instant: datetime | None = None  # while an operation runs: see one_instant
         self._amounts: dict[str, Decimal] = {}
+
+    def is_blank(self) -> bool:
+        """Nothing was ever written for this merchant: no entity, no id or event handed
+        out. (Its settings change only through ``/_mock/merchants``, which keeps it.)"""
+        return not (
+            self.products
+            or self.orders
+            or self.returns
+            or self.reports
+            or self.refunds
+            or self.exchanges
+            or self.event_seq
+            or self.ids.peek()
+        )
 
     def rebuild_indexes(self) -> None:
         """Derive the lookup indexes from the tables (after an import)."""

@@ -1,1 +1,1 @@
-"""Pure views of domain entities in another vocabulary (shared by APIs and webhooks)."""
+"""Pure views of domain entities as each generation shows them (shared by APIs and webhooks)."""

@@ -47,7 +47,9 @@ def legacy_id(entity_id: str) -> int:
 
 
 def status_url(base_url: str, ret: Return) -> str:
-    """The legacy resource itself, absolute, on the server that answers."""
+    """The legacy resource itself, absolute, under the server's public URL (``--public-url``,
+    else its bound address): never built from a request's ``Host`` header, which a
+    client or a proxy can set to anything."""
     return f"{base_url.rstrip('/')}/merchant/return/{legacy_id(ret.return_id)}"
 
 

@@ -1,6 +1,6 @@
 """The mapping between the current statuses and the legacy (turnr) vocabularies.
 
-Defined once, here, as tables; the legacy API, the legacy webhooks, the README
+Defined once, here, as tables; the legacy API, the legacy webhooks, docs/legacy-api.md
 and the tests all read these. Where one current status maps to several legacy
 ones, the tuple lists the candidates and the extra information that decides is
 named in the comment (and applied by the ``legacy_*_status`` functions, which

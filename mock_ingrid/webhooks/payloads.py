@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from mock_ingrid.api.current.render import refund_body
-from mock_ingrid.api.jsonio import dumps
 from mock_ingrid.domain.events import DomainEvent
 from mock_ingrid.domain.merchant import Merchant
 from mock_ingrid.domain.model import Return, ReturnItem
+from mock_ingrid.jsonio import dumps
+from mock_ingrid.views.current import refund_body
 from mock_ingrid.views.legacy_status import legacy_refund_status
 
 Json = dict[str, Any]

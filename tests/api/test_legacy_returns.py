@@ -14,6 +14,7 @@ from mock_ingrid.domain.commands import ReturnItemInput
 from mock_ingrid.domain.merchant import Merchant
 from mock_ingrid.domain.model import Deductions
 from mock_ingrid.runtime import Runtime
+from mock_ingrid.settings import Settings
 from tests.api.legacy_seed import (
     ORDER,
     ORDER_ID,
@@ -25,7 +26,7 @@ from tests.api.legacy_seed import (
     report_legacy,
     seed,
 )
-from tests.conftest import API_KEY, make_client
+from tests.conftest import API_KEY, FROZEN_AT, make_client
 
 NOW = "2026-01-16T09:00:00Z"  # the conftest's frozen clock
 
@@ -108,7 +109,7 @@ def test_a_return_created_through_the_current_api_is_in_both_legacy_views(
         "id": legacy_id,
         "createdAt": NOW,
         "status": "AWAITING_RETURN",
-        "statusUrl": f"http://testserver/merchant/return/{legacy_id}",
+        "statusUrl": f"http://127.0.0.1:8080/merchant/return/{legacy_id}",
         "order": SUMMARY_ORDER,
     }
     page = first_page(client)
@@ -132,7 +133,7 @@ def test_the_detail_has_every_field_of_the_guide(client: TestClient, runtime: Ru
         "id": 1,
         "createdAt": NOW,
         "status": "AWAITING_RETURN",
-        "statusUrl": "http://testserver/merchant/return/1",
+        "statusUrl": "http://127.0.0.1:8080/merchant/return/1",
         "order": SUMMARY_ORDER,
         "returnCosts": {
             "currencyCode": "EUR",
@@ -321,11 +322,25 @@ def test_return_reasons_have_stable_integer_ids(client: TestClient) -> None:
     ]
 
 
-def test_status_url_names_the_server_that_answered(client: TestClient) -> None:
+def test_status_url_is_under_the_bound_address_whatever_the_host_header(
+    client: TestClient,
+) -> None:
     seed(client)
     create_return(client)
-    body = ok(client.get("https://returns.example.test/merchant/return/1"))
-    assert body["statusUrl"] == "https://returns.example.test/merchant/return/1"
+    for url in ("https://returns.example.test/merchant/return/1", "/merchant/return/1"):
+        body = ok(client.get(url, headers={"host": "evil.example"}))
+        assert body["statusUrl"] == "http://127.0.0.1:8080/merchant/return/1"
+    listed = ok(client.get("/merchant/return?page=0&size=1", headers={"host": "evil.example"}))
+    assert listed["content"][0]["statusUrl"] == "http://127.0.0.1:8080/merchant/return/1"
+
+
+def test_status_url_is_under_the_public_url() -> None:
+    settings = Settings(freeze_time=FROZEN_AT, public_url="https://mock.example.test/ingrid")
+    with make_client(settings) as client:
+        seed(client)
+        create_return(client)
+        body = ok(client.get("/merchant/return/1", headers={"host": "evil.example"}))
+        assert body["statusUrl"] == "https://mock.example.test/ingrid/merchant/return/1"
 
 
 def test_an_order_without_name_or_number_shows_nulls(client: TestClient) -> None:

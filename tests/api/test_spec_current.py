@@ -19,8 +19,8 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from mock_ingrid.api.current import catalog, orders, returns, routes, schemas, settlement
-from mock_ingrid.api.jsonio import loads
 from mock_ingrid.fixtures import load_fixture_data
+from mock_ingrid.jsonio import loads
 from mock_ingrid.runtime import Runtime
 from mock_ingrid.settings import Settings
 from tests import reference_examples as ref

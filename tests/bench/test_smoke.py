@@ -67,6 +67,9 @@ def test_the_smoke_run_measures_every_case(loadgen: str, tmp_path: Path) -> None
         assert [probe["status"] for probe in entry["probes"].values()] == [200, 200]
 
     assert results["reset"]["objects"] == 1_000 and results["reset"]["ms_median"] > 0
+    assert results["plugin_reset"]["resets"] == 20
+    assert results["plugin_reset"]["ms_per_test_median"] > 0
+    assert "pytest plugin, reset before each test" in done.stdout
     assert results["webhooks"]["backlog_deliveries"] == 40
     assert results["webhooks"]["deliveries_per_s"] > 0
     assert len(results["targets"]) == 10

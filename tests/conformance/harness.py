@@ -20,14 +20,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 import schemathesis
-
-# Imported here, at a shallow stack, rather than lazily while schemathesis generates
-# the coverage phase during collection: CPython 3.11.7's compile() can then fail with
-# "AST constructor recursion depth mismatch" when pytest rewrites the module.
-import schemathesis.transport.asgi
-import schemathesis.transport.wsgi
 from schemathesis.config._checks import NegativeDataRejectionConfig
 from schemathesis.specs.openapi.schemas import OpenApiSchema
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mock_ingrid.app import create_app
 from mock_ingrid.settings import Settings
@@ -58,10 +53,41 @@ def settings() -> Settings:
 
 def load(document: str, max_examples: int | None = None, app: Any = None) -> OpenApiSchema:
     """The document as served by a fresh app, configured for a conformance run."""
-    app = app or create_app(settings())
+    app = without_lifespan(app or create_app(settings()))
     schema = schemathesis.openapi.from_asgi(f"/_mock/openapi/{document}.json", app)
     configure(schema, max_examples)
     return schema
+
+
+def without_lifespan(app: ASGIApp) -> ASGIApp:
+    """``app`` with a lifespan that starts nothing: its code runs only inside a request.
+
+    schemathesis starts an app's lifespan in a thread of its own, shared by every app,
+    and keeps it running until the first test ends: through the whole collection.
+    Ours would run the webhook dispatcher, the progression ticker and a warm-up that
+    imports the handler modules there. pytest rewrites those imports (``mock_ingrid`` is
+    a plugin, so its whole package is rewritten) with ``ast.parse``, at the same time
+    as the main thread parses the test modules and what schemathesis imports lazily;
+    CPython 3.11 keeps the AST converter's recursion depth per interpreter, not per
+    thread, so two parses at once fail with "AST constructor recursion depth
+    mismatch" (the collection error of test_schemathesis.py, in some subsets of the
+    suite). Within a request the main thread waits for the answer. A conformance run
+    needs no background task: the clock is frozen, and webhooks queue.
+    """
+
+    async def serve(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "lifespan":
+            await app(scope, receive, send)
+            return
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    return serve
 
 
 def configure(schema: OpenApiSchema, max_examples: int | None = None) -> None:

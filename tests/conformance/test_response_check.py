@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from mock_ingrid.api.current import render
 from mock_ingrid.app import create_app
 from mock_ingrid.cli import CliError, build_parser, settings_from
 from mock_ingrid.response_check import VIOLATION_CODE
 from mock_ingrid.settings import Settings
+from mock_ingrid.views import current as render
 from tests.builders import REFERENCE_PRODUCT
 
 

@@ -17,7 +17,8 @@ from starlette.testclient import TestClient
 from starlette.types import ASGIApp
 
 from mock_ingrid.app import create_app
-from mock_ingrid.control.middleware import FAULT_HEADER, Diagnostics
+from mock_ingrid.control.diagnostics_state import Diagnostics
+from mock_ingrid.control.middleware import FAULT_HEADER
 from mock_ingrid.runtime import Runtime
 from mock_ingrid.settings import Settings
 from tests.conftest import FROZEN_AT

@@ -16,10 +16,10 @@ def merchant_keys(client: TestClient) -> list[str]:
 def test_an_unknown_merchant_gets_the_api_404_and_is_not_created(client: TestClient) -> None:
     seed_reference(client)
     before = merchant_keys(client)
-    response = client.get(f"{MOCK}/warehouse-reports/1", params={"merchant": "ghost"})
+    response = client.get(f"{MOCK}/warehouse-reports/1", headers={"x-api-key": "ghost"})
     assert response.status_code == 404
     assert response.json()["code"] == "WAREHOUSE_REPORT_NOT_FOUND"
-    response = client.post(f"{MOCK}/returns/1/confirm", params={"merchant": "ghost"})
+    response = client.post(f"{MOCK}/returns/1/confirm", headers={"x-api-key": "ghost"})
     assert response.status_code == 404
     assert response.json()["code"] == "RETURN_NOT_FOUND"
     assert merchant_keys(client) == before == [API_KEY]
@@ -27,7 +27,7 @@ def test_an_unknown_merchant_gets_the_api_404_and_is_not_created(client: TestCli
 
 def test_with_api_keys_another_merchant_is_refused() -> None:
     settings = Settings(freeze_time=FROZEN_AT, api_keys=frozenset({API_KEY}))
-    with make_client(settings) as client:
+    with make_client(settings, api_key=None) as client:
         response = client.post(f"{MOCK}/returns/1/confirm", params={"merchant": "intruder"})
         assert response.status_code == 400
         body = response.json()
@@ -48,3 +48,15 @@ def test_a_bad_exchange_names_the_field_that_was_sent(client: TestClient) -> Non
     (problem,) = response.json()["errors"]
     assert problem["path"] == "items[0].exchangeTo.variantId"
     assert problem["code"] == "UNKNOWN_VARIANT"
+
+
+def test_the_merchant_named_both_ways_is_refused(client: TestClient) -> None:
+    """The header and the parameter could disagree: exactly one of them, as documented."""
+    seed_reference(client)
+    for merchant in (API_KEY, "other"):
+        response = client.post(f"{MOCK}/returns/1/confirm", params={"merchant": merchant})
+        assert response.status_code == 400
+        body = response.json()
+        assert body["code"] == "MERCHANT_REQUIRED"
+        assert "not both" in body["message"]
+        assert body["errors"][0]["path"] == "merchant"

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from starlette.routing import Route
 
 from mock_ingrid.control import clock, lifecycle, merchants
-from mock_ingrid.control.diagnostics import FaultBody, VerifyBody
+from mock_ingrid.control.diagnostics_handlers import FaultBody, VerifyBody
 from mock_ingrid.control.routes import ROUTES
 from tests.oracle import ORACLES, load_spec
 

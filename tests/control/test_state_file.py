@@ -9,7 +9,7 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
-from mock_ingrid.api.jsonio import loads
+from mock_ingrid.jsonio import loads
 from mock_ingrid.settings import Settings
 from tests.api.flow import LINE_ID, ORDER_ID, seed_reference
 from tests.builders import REFERENCE_ORDER, REFERENCE_PRODUCT

@@ -1,4 +1,5 @@
-"""Progression policies, timers on the runtime's clock, and advancing a return to a status."""
+"""Progression policies, timers on the runtime's clock, and advancing a return to a status:
+both take the steps of one table (domain/next_steps.py)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,14 @@ import pytest
 from mock_ingrid.clock import ControlledClock
 from mock_ingrid.domain import returns, warehouse
 from mock_ingrid.domain.advance import advance_return, path_to
-from mock_ingrid.domain.commands import ReportInput, ReportItemInput
+from mock_ingrid.domain.commands import ReportInput, ReportItemInput, ReturnItemInput
 from mock_ingrid.domain.errors import InvalidTransition
 from mock_ingrid.domain.events import DomainEvent
-from mock_ingrid.domain.model import ReportAction, ReportProcessing
+from mock_ingrid.domain.lifecycle import LIFECYCLES
+from mock_ingrid.domain.model import ReportAction, ReportProcessing, Return
+from mock_ingrid.domain.next_steps import NEXT_STEPS
 from mock_ingrid.progression import (
+    KINDS,
     Policy,
     PolicyError,
     Progression,
@@ -22,9 +26,10 @@ from mock_ingrid.progression import (
     parse_duration,
     parse_policy,
 )
+from mock_ingrid.snapshot import export_state
 from mock_ingrid.store import State
 from mock_ingrid.timers import Timers
-from tests.builders import T0, merchant, order, return_of
+from tests.builders import T0, merchant, new_state, order, return_of
 
 
 def test_durations_and_policies_parse_and_print() -> None:
@@ -141,3 +146,40 @@ def test_advance_refuses_a_status_behind_it() -> None:
     assert "no path leads from IN_TRANSIT to CONFIRMED" in caught.value.message
     assert "RECEIVED" in caught.value.message
     assert path_to("CANCELLED", "PENDING") is None
+
+
+def test_every_next_step_is_a_transition_of_its_lifecycle() -> None:
+    for (kind, source), step in NEXT_STEPS.items():
+        assert (kind, source) == (step.kind, step.source)
+        assert any(
+            (t.source, t.target) == (source, step.target) for t in LIFECYCLES[kind].transitions
+        ), f"{kind}: no transition {source} -> {step.target}"
+
+
+def _refund_and_exchange(state: State) -> Return:
+    """One unit refunded, one exchanged; after a cancelled return, so that the return's
+    id is not its exchange's."""
+    m = merchant(state)
+    order(m)
+    returns.cancel_return(m, return_of(m).return_id)
+    exchanged = ReturnItemInput(
+        "L1", 1, exchange_to_product_id="TEE", exchange_to_variant_id="TEE-L"
+    )
+    return returns.create_return(m, "O1", [ReturnItemInput("L1", 1), exchanged])
+
+
+def test_the_policies_and_advance_take_the_same_steps() -> None:
+    """Both read domain/next_steps.py: every kind moving at once by itself ends where
+    advancing to COMPLETED does, with the same data and events."""
+    advanced = new_state()
+    ret = _refund_and_exchange(advanced)
+    advance_return(advanced.merchant("m1"), ret.return_id, "COMPLETED")
+    state, clock, timers, progression = _world()
+    for kind in KINDS:
+        progression.set_policy(kind, Policy("immediate"))
+    moved = _refund_and_exchange(state)
+    timers.run_due(clock.now())
+    assert moved.status == "COMPLETED"
+    assert export_state(state) == export_state(advanced)
+    exchange = state.merchant("m1").exchanges[moved.exchange_ids[0]]
+    assert exchange.completed_order_id == f"EXCHANGE-{exchange.exchange_id}"

@@ -1,14 +1,12 @@
-"""The fixture sets of ``fixtures/`` (shipped as ``mock_ingrid/demo/``) and their loader."""
+"""The fixture sets of ``fixtures/`` (shipped in the package) and their loader."""
 
 from __future__ import annotations
 
 import json
-import tomllib
 from pathlib import Path
 
 import pytest
 
-from mock_ingrid.api.jsonio import loads
 from mock_ingrid.domain.lifecycle import ReturnStatus
 from mock_ingrid.fixtures import (
     FixtureError,
@@ -17,12 +15,12 @@ from mock_ingrid.fixtures import (
     load_fixture_paths,
     shipped_fixtures,
 )
+from mock_ingrid.jsonio import loads
 from mock_ingrid.store import State
 from tests.builders import new_state
 from tests.server import ROOT
 
 TOP = ROOT / "fixtures"
-SHIPPED = ROOT / "mock_ingrid" / "demo"
 
 
 def fresh() -> State:
@@ -34,14 +32,10 @@ def demo() -> dict[str, object]:
     return document
 
 
-def test_the_top_level_sets_are_the_shipped_ones_and_packaged() -> None:
-    top = {p.name: p.read_bytes() for p in TOP.glob("*.json")}
-    assert top == {p.name: p.read_bytes() for p in SHIPPED.glob("*.json")}, (
-        "fixtures/ and mock_ingrid/demo/ differ: copy the edited file from fixtures/"
-    )
-    assert set(shipped_fixtures()) == {name.removesuffix(".json") for name in top}
-    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    assert "demo/*.json" in pyproject["tool"]["setuptools"]["package-data"]["mock_ingrid"]
+def test_the_shipped_sets_are_the_top_level_ones() -> None:
+    # The wheel's copy is checked by tests/test_packaging.py.
+    top = {p.stem: p.read_bytes() for p in TOP.glob("*.json")}
+    assert {name: path.read_bytes() for name, path in shipped_fixtures().items()} == top
 
 
 @pytest.mark.parametrize("name", sorted(shipped_fixtures()))
@@ -110,9 +104,70 @@ def test_a_rule_broken_late_loads_nothing() -> None:
 
 
 def test_a_set_is_found_by_path_or_name(tmp_path: Path) -> None:
-    assert find_fixture("demo-shop") == find_fixture("demo-shop.json") == SHIPPED / "demo-shop.json"
+    shipped = shipped_fixtures()["demo-shop"]
+    assert find_fixture("demo-shop") == find_fixture("demo-shop.json") == shipped
     assert find_fixture(TOP) == TOP
     assert find_fixture("nowhere/demo-shop") is None
     assert find_fixture("no-such-set") is None
     with pytest.raises(FixtureError, match=r"no-such-set: no such fixture .* \(shipped: awaiting"):
         load_fixture_paths(fresh(), ["no-such-set"])
+
+
+def test_named_steps_are_the_next_steps_progression_and_advance_take() -> None:
+    """``completeExchange`` is the exchange's next step (domain/next_steps.py): the order
+    is placed as ``EXCHANGE-<the exchange's id>``, as a policy or advance places it."""
+    shipped = {"orderLineItemId": "L1", "quantity": 2}
+    line = {"lineItemId": "L1", "productId": "TEE", "variantId": "TEE-M"}
+    exchanged = {"orderLineItemId": "L1", "quantity": 1}
+    document = {
+        "version": 1,
+        "merchants": [
+            {
+                "apiKey": "shop",
+                "products": [
+                    {
+                        "productId": "TEE",
+                        "title": "T-shirt",
+                        "variants": [
+                            {"variantId": "TEE-M", "sku": "TS-M"},
+                            {"variantId": "TEE-L", "sku": "TS-L"},
+                        ],
+                    }
+                ],
+                "orders": [
+                    {
+                        "orderId": "ORD-1",
+                        "currencyCode": "SEK",
+                        "shippingCost": 0,
+                        "totalAmount": 240,
+                        "shippingAddress": {"countryCode": "SE"},
+                        "lineItems": [line | {"quantity": 2, "originalUnitPrice": 120}],
+                        "shipments": [{"shipmentId": "S1", "lineItems": [shipped]}],
+                    }
+                ],
+                "returns": [
+                    {"orderId": "ORD-1", "items": [exchanged], "steps": ["cancel"]},
+                    {
+                        "orderId": "ORD-1",
+                        "items": [
+                            exchanged | {"exchangeTo": {"productId": "TEE", "variantId": "TEE-L"}}
+                        ],
+                        "steps": [
+                            "labelReady",
+                            "inTransit",
+                            {"warehouseReport": {"items": [exchanged | {"action": "APPROVED"}]}},
+                            "completeExchange",
+                        ],
+                    },
+                ],
+            }
+        ],
+    }
+    state = fresh()
+    load_fixture_data(state, document)
+    shop = state.merchants["shop"]
+    ret = shop.returns["2"]
+    assert ret.status == ReturnStatus.COMPLETED
+    (exchange_id,) = ret.exchange_ids
+    assert exchange_id != ret.return_id
+    assert shop.exchanges[exchange_id].completed_order_id == f"EXCHANGE-{exchange_id}"

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from mock_ingrid.api.jsonio import dumps, loads
 from mock_ingrid.domain import returns
 from mock_ingrid.fixtures import load_fixture_paths
+from mock_ingrid.jsonio import dumps, loads
 from mock_ingrid.snapshot import SnapshotError, export_state, import_state
 from mock_ingrid.store import State
 from tests.builders import new_state

@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mock_ingrid import snapshot
-from mock_ingrid.api.jsonio import JsonSyntaxError, dumps, loads
 from mock_ingrid.fixtures import load_fixture_paths
+from mock_ingrid.jsonio import JsonSyntaxError, dumps, loads
 from mock_ingrid.snapshot import (
     SnapshotError,
     encode_state,

@@ -7,11 +7,9 @@ vocabularies is reached by some sequence of domain operations.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from pathlib import Path
 
 import pytest
 
@@ -43,7 +41,6 @@ from mock_ingrid.views.legacy_status import (
 from tests.builders import merchant, order
 
 APPROVED, DENIED = ReportAction.APPROVED, ReportAction.DENIED
-REPO = Path(__file__).resolve().parents[2]
 
 # -- scenarios: domain operations, then what the legacy view says ----------------------------
 
@@ -390,44 +387,6 @@ def test_the_enums_hold_the_guides_vocabularies() -> None:
         "REFUNDED",
         "HANDLED_EXTERNALLY",
     ]
-
-
-# -- the documentation table --------------------------------------------------------------
-
-
-def _doc_rows(heading: str) -> dict[str, set[str]]:
-    """The rows of the markdown table under ``heading`` in docs/legacy.md (or the README
-    once merged): first column -> the legacy statuses named in the second."""
-    for name in ("README.md", "docs/legacy.md"):
-        path = REPO / name
-        text = path.read_text() if path.exists() else ""
-        start = text.find(heading)
-        if start >= 0:
-            break
-    else:
-        pytest.fail(f"no section '{heading}' in README.md or docs/legacy.md")
-    rows: dict[str, set[str]] = {}
-    for line in text[start:].splitlines()[1:]:
-        if line.startswith("#"):
-            break
-        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if len(cells) >= 2 and cells[0].startswith("`"):
-            rows[cells[0].strip("`")] = set(re.findall(r"`([A-Z_]+)`", cells[1]))
-    return rows
-
-
-@pytest.mark.parametrize(
-    ("heading", "table"),
-    [
-        ("### Return statuses", RETURN_STATUS_MAP),
-        ("### Item statuses", ITEM_STATUS_MAP),
-        ("### Refund statuses", REFUND_STATUS_MAP),
-    ],
-)
-def test_the_documented_tables_are_the_code_tables(
-    heading: str, table: dict[str, tuple[str, ...]]
-) -> None:
-    assert _doc_rows(heading) == {current: set(legacy) for current, legacy in table.items()}
 
 
 # -- reason ids ------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from mock_ingrid.clock import ControlledClock
-from mock_ingrid.webhooks.dispatcher import PER_ORIGIN_CONCURRENCY, Dispatcher
+from mock_ingrid.webhooks.dispatcher import PER_ORIGIN_CONCURRENCY, Dispatcher, parse_target
 from mock_ingrid.webhooks.outbox import DeliveryStatus, Outbox
 from mock_ingrid.webhooks.schedule import parse_schedule
 from mock_ingrid.webhooks.subscriptions import Subscriptions
@@ -52,6 +52,34 @@ def test_a_shutdown_past_its_grace_leaves_every_delivery_pending_and_due() -> No
         assert all(not d.attempts and not d.in_flight for d in box.deliveries.values())
         assert len(box.take_due(T0)) == 10  # due again at once: nothing was lost
         assert len(connected) == PER_ORIGIN_CONCURRENCY  # the 6 queued never connected
+        for writer in connected:
+            writer.close()
         server.close()
+
+    asyncio.run(main())
+
+
+def test_a_url_gives_its_lane_or_says_why_it_cannot_be_sent_to() -> None:
+    assert parse_target("HTTPS://Example.COM/h").origin == ("https", "example.com", 443)
+    assert parse_target("http://[::1]:8080/a b?q=1#f").origin == ("http", "::1", 8080)
+    assert parse_target("http://user:pw@example.com/").origin == ("http", "example.com", 80)
+    for bad in ("ftp://example.com/", "http:///path", "http://example.com:99999/"):
+        error = parse_target(bad).error
+        assert error is not None and error.startswith(f"invalid URL '{bad}'"), bad
+
+
+def test_an_attempt_to_a_url_that_cannot_be_sent_to_fails_without_connecting() -> None:
+    async def main() -> None:
+        box = Outbox(parse_schedule("0,1s"), random.Random(0))
+        subs = Subscriptions()
+        subs.add(None, "http://127.0.0.1:99999/hooks", None, SECRET, T0, "cli")
+        message = box.add_message("shop", "RETURN_CREATED", "1", "1", T0, b"{}")
+        (delivery,) = box.deliver(message, subs.all(), T0)
+        dispatcher = Dispatcher(box, ControlledClock(T0), timeout=30.0, on_gone=lambda _: None)
+        assert await dispatcher.run_due() == 1
+        (attempt,) = delivery.attempts
+        assert attempt.status_code is None
+        assert attempt.error is not None and attempt.error.startswith("invalid URL")
+        assert delivery.status == DeliveryStatus.PENDING  # retried on schedule
 
     asyncio.run(main())

@@ -5,19 +5,14 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from mock_ingrid.api.current import render
+from mock_ingrid.api.body import read_model, validate_model
 from mock_ingrid.api.current.errors import ERRORS
 from mock_ingrid.api.current.listing import page_response
 from mock_ingrid.api.current.schemas import ProductBody, ProductPatch, VariantBody
-from mock_ingrid.api.endpoint import (
-    api_endpoint,
-    json_response,
-    path_identifier,
-    read_model,
-    validate_model,
-)
+from mock_ingrid.api.endpoint import api_endpoint, json_response, path_identifier
 from mock_ingrid.domain import catalog
 from mock_ingrid.domain.merchant import Merchant
+from mock_ingrid.views import current as render
 
 endpoint = api_endpoint(ERRORS)
 

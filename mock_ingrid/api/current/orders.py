@@ -7,42 +7,23 @@ from datetime import datetime
 from starlette.requests import Request
 from starlette.responses import Response
 
-from mock_ingrid.api.current import render
+from mock_ingrid.api.body import read_model, validate_model
 from mock_ingrid.api.current.errors import ERRORS
 from mock_ingrid.api.current.listing import page_response
-from mock_ingrid.api.current.schemas import (
-    OrderBody,
-    OrderPatch,
-    ReturnCreateBody,
-    order_command,
-    order_command_from_json,
-)
-from mock_ingrid.api.endpoint import (
-    api_endpoint,
-    json_object,
-    json_response,
-    parse_json_body,
-    read_json_bytes,
-    read_model,
-    validate_model,
-)
+from mock_ingrid.api.current.schemas import OrderBody, OrderPatch, ReturnCreateBody
+from mock_ingrid.api.endpoint import api_endpoint, json_response
 from mock_ingrid.domain import orders, returns
 from mock_ingrid.domain.merchant import Merchant
 from mock_ingrid.domain.model import Order
+from mock_ingrid.views import current as render
 
 endpoint = api_endpoint(ERRORS)
 
 
 @endpoint
 async def upsert_order(request: Request, m: Merchant) -> Response:
-    body = await read_json_bytes(request)
-    # The usual body is parsed fast and checked by hand (``order_command_from_json``);
-    # anything else is parsed exactly, and checked by hand or else by pydantic.
-    command = order_command_from_json(body)
-    if command is None:
-        data = json_object(parse_json_body(body))
-        command = order_command(data) or validate_model(OrderBody, data).to_command()
-    order, created = orders.upsert_order(m, command)
+    body = await read_model(request, OrderBody)
+    order, created = orders.upsert_order(m, body.to_command())
     return json_response(render.order(order), 201 if created else 200)
 
 

@@ -5,30 +5,22 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from mock_ingrid.api.current import render
+from mock_ingrid.api.body import read_model
 from mock_ingrid.api.current.errors import ERRORS
-from mock_ingrid.api.current.listing import page_response
+from mock_ingrid.api.current.listing import status_page
 from mock_ingrid.api.current.schemas import WarehouseReportBody
-from mock_ingrid.api.endpoint import api_endpoint, json_response, read_model
-from mock_ingrid.api.paging import ById, in_id_order
+from mock_ingrid.api.endpoint import api_endpoint, json_response
 from mock_ingrid.domain import returns, warehouse
 from mock_ingrid.domain.lifecycle import ReportStatus, ReturnStatus
 from mock_ingrid.domain.merchant import Merchant
+from mock_ingrid.views import current as render
 
 endpoint = api_endpoint(ERRORS)
-RETURN_STATUSES = list(ReturnStatus)
 
 
 @endpoint
 async def list_returns(request: Request, m: Merchant) -> Response:
-    return page_response(
-        request,
-        in_id_order(m, "returns", m.returns) or m.returns.values(),
-        render.return_,
-        when=lambda r: r.created_at,
-        in_status=lambda status: ById(m.status_index["return"].get(status, ()), m.returns),
-        statuses=RETURN_STATUSES,
-    )
+    return status_page(request, m, "return", m.returns, render.return_, ReturnStatus)
 
 
 @endpoint

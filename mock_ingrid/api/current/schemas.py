@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import re
-from datetime import datetime
-from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
-from mock_ingrid.api.jsonio import scan_plain
 from mock_ingrid.api.types import (
     WIRE_CONFIG,
     AwareInstant,
@@ -23,9 +19,6 @@ from mock_ingrid.api.types import (
     Text,
     Uri,
 )
-from mock_ingrid.api.types import _json_scalar as json_scalar
-from mock_ingrid.api.types import _money as money
-from mock_ingrid.clock import parse_instant
 from mock_ingrid.domain.commands import (
     LineItemInput,
     OrderInput,
@@ -176,7 +169,7 @@ class OrderLineItem(Wire):
             quantity=self.quantity,
             original_unit_price=self.original_unit_price,
             discounted_unit_price=self.discounted_unit_price,
-            unit_taxes=self.unit_taxes if self.unit_taxes is not None else Money.__origin__(0),  # type: ignore[attr-defined]
+            unit_taxes=self.unit_taxes if self.unit_taxes is not None else ZERO,
             title=self.title,
             sku=self.sku,
         )
@@ -251,265 +244,6 @@ class OrderBody(OrderPatch):
             shipped_at=self.shipped_at,
             tags=list(self.tags or []),
         )
-
-
-# -- orders without pydantic: the common body, checked by hand ------------------
-#
-# ``order_command(data)`` builds the ``OrderInput`` that ``OrderBody`` and its
-# ``to_command`` would, for a body it can vouch for, at a quarter of the cost; for
-# anything else (an error to report, a field sent by its Python name, a value of an
-# unusual type) it answers None and the caller validates with ``OrderBody``, which
-# then gives the errors. So it only has to accept a subset of what ``OrderBody``
-# accepts, never more, and build the same command: tests/unit/test_order_fast_path.py
-# checks both against each other on generated bodies.
-
-
-class _NotSure(Exception):
-    """The body is outside what ``order_command`` checks: let ``OrderBody`` decide."""
-
-
-# ``Identifier`` (1 to 255 characters, none a control character or '/'), and no lone
-# surrogate, which pydantic refuses in any string (``string_unicode``).
-_IDENTIFIER = re.compile(r"[^\x00-\x1f/\ud800-\udfff]{1,255}").fullmatch
-_SURROGATE = re.compile(r"[\ud800-\udfff]").search
-_CURRENCY = re.compile(r"[A-Z]{3}").fullmatch
-_COUNTRY = re.compile(r"[A-Z]{2}").fullmatch
-# An int amount below this passes every ``Money`` limit (at most 12 whole digits).
-_PLAIN_AMOUNT_LIMIT = 10**12
-
-
-def _python_names(model: type[Wire]) -> frozenset[str]:
-    """Field names a body may use instead of the alias (``populate_by_name``)."""
-    return frozenset(name for name, f in model.model_fields.items() if f.alias != name)
-
-
-def _short(value: object) -> Any:
-    """``ShortText | None``."""
-    if value is None:
-        return None
-    if type(value) is not str or len(value) > 1_024:
-        raise _NotSure
-    if not value.isascii() and _SURROGATE(value):
-        raise _NotSure
-    return value
-
-
-def _identifier(value: object) -> Any:
-    if type(value) is not str or not _IDENTIFIER(value):
-        raise _NotSure
-    return value
-
-
-def _amount(value: object) -> Decimal:
-    """``Money``: an int is read as a ``Decimal``, as its before-validator does."""
-    if type(value) is int:
-        if 0 <= value < _PLAIN_AMOUNT_LIMIT:
-            return Decimal(value)
-    elif type(value) is Decimal:
-        try:
-            return money(value)
-        except Exception:  # one of pydantic's errors: it reports it
-            pass
-    raise _NotSure
-
-
-def _quantity(value: object) -> Any:
-    if type(value) is not int or not 1 <= value <= 1_000_000:
-        raise _NotSure
-    return value
-
-
-def _instant(value: object) -> datetime | None:
-    if value is None:
-        return None
-    if type(value) is not str:
-        raise _NotSure
-    try:
-        return parse_instant(value)
-    except ValueError:
-        raise _NotSure from None
-
-
-def _objects(value: object, low: int, high: int) -> list[dict[str, Any]]:
-    if type(value) is not list or not low <= len(value) <= high:
-        raise _NotSure
-    for each in value:
-        if type(each) is not dict:
-            raise _NotSure
-    return value
-
-
-_ORDER_NAMES = _python_names(OrderBody)
-_ITEM_NAMES = _python_names(OrderLineItem)
-_SHIPMENT_NAMES = _python_names(Shipment)
-_SHIPMENT_LINE_NAMES = _python_names(ShipmentLineItem)
-# Address fields by wire name, in declaration order (the order ``model_dump`` keeps).
-_ADDRESS_FIELDS = tuple(f.alias or n for n, f in Address.model_fields.items())
-_ADDRESS_FIELD_SET = frozenset(_ADDRESS_FIELDS)
-_ADDRESS_NAMES = _python_names(Address)
-
-
-def _address(data: object) -> dict[str, Any]:
-    """``Address.model_dump(by_alias=True, exclude_none=True)``: the fields sent, in
-    declaration order, then the extra fields in the order sent; nulls left out."""
-    if type(data) is not dict or not _ADDRESS_NAMES.isdisjoint(data):
-        raise _NotSure
-    fields: dict[str, Any] = {}
-    extra: dict[str, Any] = {}
-    for key, value in data.items():
-        if value is None:
-            continue
-        if key == "countryCode":
-            if type(value) is not str or not _COUNTRY(value):
-                raise _NotSure
-            fields[key] = value
-        elif key in _ADDRESS_FIELD_SET:
-            fields[key] = _short(value)
-        else:
-            try:
-                extra[key] = json_scalar(value)
-            except Exception:  # pydantic's error: it reports it
-                raise _NotSure from None
-    if len(fields) > 1:
-        fields = {key: fields[key] for key in _ADDRESS_FIELDS if key in fields}
-    return fields | extra if extra else fields
-
-
-def _line_item(data: dict[str, Any]) -> LineItemInput:
-    if not _ITEM_NAMES.isdisjoint(data):
-        raise _NotSure
-    get = data.get
-    line_id = get("lineItemId")
-    product = get("productId")
-    variant = get("variantId")
-    quantity = get("quantity")
-    if not (  # inline, not by ``_identifier`` and ``_quantity``: this runs per line
-        type(line_id) is str
-        and _IDENTIFIER(line_id)
-        and type(product) is str
-        and _IDENTIFIER(product)
-        and type(variant) is str
-        and _IDENTIFIER(variant)
-        and type(quantity) is int
-        and 1 <= quantity <= 1_000_000
-    ):
-        raise _NotSure
-    discounted = get("discountedUnitPrice")
-    taxes = get("unitTaxes")
-    title = get("title")
-    sku = get("sku")
-    return LineItemInput(
-        line_id,
-        product,
-        variant,
-        quantity,
-        _amount(get("originalUnitPrice")),
-        None if discounted is None else _amount(discounted),
-        ZERO if taxes is None else _amount(taxes),
-        None if title is None else _short(title),
-        None if sku is None else _short(sku),
-    )
-
-
-def _shipment(data: dict[str, Any]) -> ShipmentInput:
-    if not _SHIPMENT_NAMES.isdisjoint(data):
-        raise _NotSure
-    get = data.get
-    lines = []
-    if "lineItems" in data:  # null is refused: the field has a default, not None
-        for line in _objects(data["lineItems"], 0, 1_000):
-            if not _SHIPMENT_LINE_NAMES.isdisjoint(line):
-                raise _NotSure
-            line_id = line.get("shipmentLineItemId")
-            lines.append(
-                ShipmentLineInput(
-                    _identifier(line.get("orderLineItemId")),
-                    _quantity(line.get("quantity")),
-                    None if line_id is None else _identifier(line_id),
-                )
-            )
-    return ShipmentInput(
-        shipment_id=_identifier(get("shipmentId")),
-        lines=lines,
-        shipped_at=_instant(get("shippedAt")),
-        tracking_reference=_short(get("trackingReference")),
-        carrier=_short(get("carrier")),
-    )
-
-
-def _tags(value: object) -> list[str]:
-    if type(value) is not list or len(value) > 100:
-        raise _NotSure
-    return [_short(tag) if tag is not None else _refuse() for tag in value]
-
-
-def _refuse() -> Any:
-    raise _NotSure
-
-
-def order_command(data: dict[str, Any]) -> OrderInput | None:
-    """``OrderBody.model_validate(data).to_command()`` for a body that is surely
-    valid, or None: then validate with ``OrderBody`` (see above)."""
-    try:
-        if not _ORDER_NAMES.isdisjoint(data):
-            raise _NotSure
-        get = data.get
-        currency = get("currencyCode")
-        if type(currency) is not str or not _CURRENCY(currency):
-            raise _NotSure
-        number = get("orderNumber")
-        if number is not None and (type(number) is not int or not 0 <= number <= 2**63 - 1):
-            raise _NotSure
-        gift = get("giftCardAmount")
-        taxes = get("taxesAmount")
-        shipments = get("shipments")
-        tags = get("tags")
-        return OrderInput(  # positional: keywords cost twice as much
-            _identifier(get("orderId")),  # order_id
-            currency,  # currency
-            _amount(get("shippingCost")),  # shipping_cost
-            _amount(get("totalAmount")),  # total_amount
-            _address(get("shippingAddress")),  # shipping_address
-            [_line_item(item) for item in _objects(get("lineItems"), 1, 1_000)],  # line_items
-            [] if shipments is None else [_shipment(s) for s in _objects(shipments, 0, 1_000)],
-            _short(get("orderName")),  # order_name
-            number,  # order_number
-            ZERO if gift is None else _amount(gift),  # gift_card_amount
-            None if taxes is None else _amount(taxes),  # taxes_amount
-            _instant(get("orderedAt")),  # ordered_at
-            _instant(get("shippedAt")),  # shipped_at
-            [] if tags is None else _tags(tags),  # tags
-        )
-    except _NotSure:
-        return None
-
-
-def order_command_from_json(body: bytes) -> OrderInput | None:
-    """``order_command`` of the body's JSON, parsed by ``scan_plain``; None unless
-    both are sure (then parse the body with ``loads`` and try again)."""
-    scanned = scan_plain(body)
-    if scanned is None:
-        return None
-    data, keys_in_text = scanned
-    if type(data) is not dict:
-        return None
-    command = order_command(data)
-    if command is None or _keys_read(data) != keys_in_text:  # a key was given twice
-        return None
-    return command
-
-
-def _keys_read(data: dict[str, Any]) -> int:
-    """The keys of every object of a body ``order_command`` accepted. An object it
-    did not read (under a key it ignores) makes this fall short of the text's count."""
-    count = len(data) + len(data["shippingAddress"])
-    for item in data["lineItems"]:
-        count += len(item)
-    for shipment in data.get("shipments") or ():
-        count += len(shipment)
-        for line in shipment.get("lineItems", ()):
-            count += len(line)
-    return count
 
 
 # -- returns ------------------------------------------------------------------

@@ -5,31 +5,22 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from mock_ingrid.api.current import render
+from mock_ingrid.api.body import read_model
 from mock_ingrid.api.current.errors import ERRORS
-from mock_ingrid.api.current.listing import page_response
+from mock_ingrid.api.current.listing import status_page
 from mock_ingrid.api.current.schemas import ExchangeCompleteBody, RefundCompleteBody
-from mock_ingrid.api.endpoint import api_endpoint, json_response, read_model
-from mock_ingrid.api.paging import ById, in_id_order
+from mock_ingrid.api.endpoint import api_endpoint, json_response
 from mock_ingrid.domain import settlement
 from mock_ingrid.domain.lifecycle import ExchangeStatus, RefundStatus
 from mock_ingrid.domain.merchant import Merchant
+from mock_ingrid.views import current as render
 
 endpoint = api_endpoint(ERRORS)
-REFUND_STATUSES = list(RefundStatus)
-EXCHANGE_STATUSES = list(ExchangeStatus)
 
 
 @endpoint
 async def list_refund_transactions(request: Request, m: Merchant) -> Response:
-    return page_response(
-        request,
-        in_id_order(m, "refunds", m.refunds) or m.refunds.values(),
-        render.refund_transaction,
-        when=lambda t: t.created_at,
-        in_status=lambda status: ById(m.status_index["refund"].get(status, ()), m.refunds),
-        statuses=REFUND_STATUSES,
-    )
+    return status_page(request, m, "refund", m.refunds, render.refund_transaction, RefundStatus)
 
 
 @endpoint
@@ -51,14 +42,7 @@ async def complete_refund_transaction(request: Request, m: Merchant) -> Response
 
 @endpoint
 async def list_exchanges(request: Request, m: Merchant) -> Response:
-    return page_response(
-        request,
-        in_id_order(m, "exchanges", m.exchanges) or m.exchanges.values(),
-        render.exchange_order,
-        when=lambda e: e.created_at,
-        in_status=lambda status: ById(m.status_index["exchange"].get(status, ()), m.exchanges),
-        statuses=EXCHANGE_STATUSES,
-    )
+    return status_page(request, m, "exchange", m.exchanges, render.exchange_order, ExchangeStatus)
 
 
 @endpoint

@@ -11,8 +11,8 @@ from datetime import datetime
 from starlette.requests import Request
 from starlette.responses import Response
 
-from mock_ingrid.api.endpoint import api_endpoint, json_response, read_model
-from mock_ingrid.api.endpoint import base_url as request_base_url
+from mock_ingrid.api.body import read_model
+from mock_ingrid.api.endpoint import api_endpoint, json_response, runtime_of
 from mock_ingrid.api.errors import ApiError
 from mock_ingrid.api.legacy.errors import ERRORS
 from mock_ingrid.api.legacy.paging import SortOrder, page_body, page_request, sort_items
@@ -58,7 +58,7 @@ async def list_returns(request: Request, m: Merchant) -> Response:
             paging.sort,
             SORT_KEYS,
         )
-    base_url = request_base_url(request)
+    base_url = runtime_of(request).settings.base_url
     return json_response(page_body(found, paging, lambda r: legacy_return_summary(m, r, base_url)))
 
 
@@ -81,7 +81,7 @@ def _by_id(
 @endpoint
 async def get_return(request: Request, m: Merchant) -> Response:
     ret = m.require_return(str(_path_id(request, "returnId")), "returnId")
-    return json_response(legacy_return_detail(m, ret, request_base_url(request)))
+    return json_response(legacy_return_detail(m, ret, runtime_of(request).settings.base_url))
 
 
 @endpoint

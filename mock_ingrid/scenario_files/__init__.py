@@ -1,1 +1,0 @@
-"""Scenario documents shipped with the package (see mock_ingrid.scenarios)."""
