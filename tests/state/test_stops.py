@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.api.flow import ok, seed_reference
+from tests.api.flow import create_return, ok, seed_reference
 from tests.state.process import DEADLINE, Server, eventually, serving
 
 pytestmark = pytest.mark.slow
@@ -75,6 +75,56 @@ def test_a_stalled_client_does_not_hold_the_stop_and_the_state_is_saved(tmp_path
     assert "Traceback" not in server.stderr
     with serving(state_file) as server, server.http(headers=KEY) as http:
         assert ok(http.get("/_mock/state")) == before
+
+
+def test_a_webhook_flush_to_a_silent_receiver_does_not_hold_the_stop(tmp_path: Path) -> None:
+    """A flush waits (here up to a minute) for a receiver that never answers: the stop
+    cuts it at the grace, saves, and the delivery it interrupted is still pending after
+    the restart (at least once)."""
+    state_file = tmp_path / "state.json"
+    # A listening socket nobody accepts on: connections open, no answer ever comes.
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}/hooks"
+        args = ("--shutdown-grace", "1", "--save-interval", "0", "--webhook-timeout", "60")
+        with serving(state_file, *args) as server:
+            with server.http() as http:
+                ok(
+                    http.post(
+                        "/_mock/webhooks/subscriptions", json={"merchant": "shop", "url": url}
+                    ),
+                    201,
+                )
+                ok(http.post("/_mock/webhooks/pause"))
+                http.headers.update(KEY)
+                seed_reference(http)  # type: ignore[arg-type]
+                create_return(http)  # type: ignore[arg-type]
+                (pending,) = ok(http.get("/_mock/webhooks/deliveries"))["data"]
+
+            def flush() -> None:
+                with contextlib.suppress(httpx.HTTPError):  # cut by the stop
+                    httpx.post(
+                        f"{server.base_url}/_mock/webhooks/flush",
+                        json={"timeoutSeconds": 60},
+                        timeout=DEADLINE,
+                    )
+
+            flushing = threading.Thread(target=flush, daemon=True)
+            flushing.start()
+            with server.http() as http:
+                eventually(
+                    lambda: ok(http.get("/_mock/webhooks/status"))["deliveries"]["inFlight"],
+                    "the flush's attempt to be out",
+                )
+            server.signal(signal.SIGTERM)
+            assert server.wait() == 0, server.stderr
+            flushing.join(DEADLINE)
+        assert CUT in server.stderr
+        assert "Traceback" not in server.stderr
+    with serving(state_file) as server, server.http() as http:
+        (restored,) = ok(http.get("/_mock/webhooks/deliveries"))["data"]
+        assert restored["deliveryId"] == pending["deliveryId"]
+        assert restored["eventId"] == pending["eventId"]
+        assert restored["status"] == "PENDING"
 
 
 def test_a_second_signal_stops_at_once_and_still_saves(tmp_path: Path) -> None:
