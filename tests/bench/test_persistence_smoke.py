@@ -29,5 +29,5 @@ def test_the_persistence_case_measures_every_figure(tmp_path: Path) -> None:
     assert results["upload"]["rss_peak_kb"] >= results["upload"]["rss_before_kb"] > 0
     during = results["during_saves"]
     assert during["gets"] > 0 and during["saves"] >= 1 and during["p99_ms"] > 0
-    assert results["stop_exit_code"] == 0
+    assert results["stop_exit_code"] == 0 and results["stop_cpu_s"] > 0
     assert "targets (printed, never asserted)" in done.stdout
