@@ -118,11 +118,12 @@ def server(*args: str) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
 
 
 def cpu_seconds(pid: int) -> float:
-    """The CPU time (user and system) a running process has used so far."""
+    """The CPU time (user and system) a running process has used so far, with that of
+    the children it has waited for (its forked saves), as ``wait4`` counts it."""
     fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-    # utime and stime, the 14th and 15th fields of the line (the 12th and 13th after
-    # the command's closing parenthesis), in clock ticks
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    # utime, stime, cutime and cstime: the 14th to 17th fields of the line (the 12th to
+    # 15th after the command's closing parenthesis), in clock ticks
+    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
 
 def call(
