@@ -23,21 +23,19 @@ import signal
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mock_ingrid.domain.events import DomainEvent
 from mock_ingrid.jsonio import JsonSyntaxError
-from mock_ingrid.server_state import (
-    Runtime,
-    ServerStateError,
-    capture,
-    restore_rest,
-    restore_settings,
-)
-from mock_ingrid.server_state import read as read_server_state
-from mock_ingrid.snapshot import SnapshotError, encode_state, read_merchants
 from mock_ingrid.state_file import StateFile, StateFileError
+
+# The state file's reader and writer (snapshot, server_state: msgspec, the entity
+# codecs) are imported by the first load or save, not at start-up: a server without
+# a state file never loads them, and one with a file pays for them when it reads it.
+if TYPE_CHECKING:
+    from mock_ingrid.server_state import Runtime
 
 log = logging.getLogger("mock_ingrid")
 # After a kill, webhook-ids go on this far past the last saved ones: the events made
@@ -106,6 +104,10 @@ class Persistence:
         text = file.read()
         if text is None:
             return False
+        from mock_ingrid.server_state import ServerStateError, restore_rest, restore_settings
+        from mock_ingrid.server_state import read as read_server_state
+        from mock_ingrid.snapshot import SnapshotError, read_merchants
+
         runtime = self.runtime
         try:
             merchants, server = read_merchants(runtime.state, text)
@@ -126,6 +128,9 @@ class Persistence:
 
     def document(self) -> Iterator[bytes | memoryview]:
         """The state file's text, in pieces."""
+        from mock_ingrid.server_state import capture
+        from mock_ingrid.snapshot import encode_state
+
         tail = b',"server":' + capture(self.runtime)
         return encode_state(self.runtime.state, tail=tail)
 

@@ -15,7 +15,6 @@ from mock_ingrid.domain.merchant import Merchant
 from mock_ingrid.persistence import Persistence
 from mock_ingrid.progression import Progression, parse_assignment
 from mock_ingrid.settings import Settings
-from mock_ingrid.snapshot import export_state, install, merchants_from_data
 from mock_ingrid.store import State
 from mock_ingrid.timers import Timers
 from mock_ingrid.webhooks.webhooks import Webhooks
@@ -97,7 +96,13 @@ class Runtime:
     def remember_baseline(self) -> None:
         """Keep the start state (the fixtures just loaded) for ``reset``; what the
         progression policies move by themselves gets its next step."""
-        self.baseline = export_state(self.state) if self.state.merchants else None
+        self.baseline = None
+        if self.state.merchants:
+            # (snapshot, with the state file's codecs, loads when there is data to
+            # keep: a server started without fixtures does not import it)
+            from mock_ingrid.snapshot import export_state
+
+            self.baseline = export_state(self.state)
         self.progression.schedule_existing(list(self.state.merchants))
         if self.freezes_heap and self.state.merchants:
             freeze_heap()
@@ -121,11 +126,15 @@ class Runtime:
 
     def import_snapshot(self, data: Any, replace: bool = False) -> list[str]:
         """Load exported state data (``snapshot.export_state``'s), all or nothing."""
+        from mock_ingrid.snapshot import merchants_from_data
+
         return self.import_merchants(merchants_from_data(self.state, data), replace)
 
     def import_merchants(self, merchants: list[Merchant], replace: bool = False) -> list[str]:
         """Put merchants read from a snapshot in the state; what the progression
         policies move by themselves gets its next step, counted from now."""
+        from mock_ingrid.snapshot import install
+
         keys = install(self.state, merchants, replace=replace)
         for key in keys:
             self.webhooks.outbox.continue_numbering(key, self.state.merchant(key).event_seq)
