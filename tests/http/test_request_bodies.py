@@ -102,31 +102,44 @@ HINT = (
     "send Content-Type: application/json, not 'text/plain' "
     "(with curl: -H 'content-type: application/json')"
 )
+# /_mock refuses a declared non-JSON type before reading anything (control/guard.py: an
+# HTML form must not drive the sandbox), with the same fix and the empty-body option.
+CONTROL_HINT = (
+    "/_mock takes JSON bodies (or none): send Content-Type: application/json, not "
+    "'text/plain' (with curl: -H 'content-type: application/json', or no -d for no body)"
+)
 
 
-@pytest.mark.parametrize("path", ["/products", "/_mock/faults", "/_mock/state"])
+@pytest.mark.parametrize(
+    ("path", "hint"),
+    [("/products", HINT), ("/_mock/faults", CONTROL_HINT), ("/_mock/state", CONTROL_HINT)],
+)
 def test_a_body_that_is_not_declared_json_is_a_415_with_the_fix(
-    client: TestClient, path: str
+    client: TestClient, path: str, hint: str
 ) -> None:
     method = "PUT" if path == "/_mock/state" else "POST"
     response = client.request(method, path, content=b"{}", headers={"content-type": "text/plain"})
-    assert _error(response) == (415, "UNSUPPORTED_MEDIA_TYPE", HINT)
+    assert _error(response) == (415, "UNSUPPORTED_MEDIA_TYPE", hint)
 
 
 @pytest.mark.parametrize("path", ["/products", "/_mock/faults", "/_mock/state"])
 def test_an_empty_body_where_one_is_needed_is_a_400(client: TestClient, path: str) -> None:
     method = "PUT" if path == "/_mock/state" else "POST"
-    for headers in (JSON, {"content-type": "application/x-www-form-urlencoded"}):
-        response = client.request(method, path, content=b"  \n", headers=headers)
-        expected = "the request body is empty; a JSON object is expected"
-        assert _error(response) == (400, "MALFORMED_JSON", expected)
+    response = client.request(method, path, content=b"  \n", headers=JSON)
+    expected = "the request body is empty; a JSON object is expected"
+    assert _error(response) == (400, "MALFORMED_JSON", expected)
 
 
-def test_an_optional_control_body_may_be_empty_whatever_its_type(client: TestClient) -> None:
-    """``curl -X POST -d '' .../_mock/webhooks/flush`` sends an empty form."""
+def test_an_empty_form_is_refused_by_the_control_api_before_anything_changes(
+    client: TestClient,
+) -> None:
+    """``curl -X POST -d '' .../_mock/webhooks/flush`` sends an empty form: an HTML form
+    could send the same, so /_mock refuses it (415) and the hint says to drop ``-d``."""
     form = {"content-type": "application/x-www-form-urlencoded"}
     response = client.post("/_mock/webhooks/flush", content=b"", headers=form)
-    assert response.status_code == 200, response.text
+    assert response.status_code == 415, response.text
+    assert "or no -d for no body" in response.json()["message"]
+    assert client.post("/_mock/webhooks/flush").status_code == 200
 
 
 def test_null_is_refused_in_a_control_body(client: TestClient) -> None:
