@@ -186,11 +186,15 @@ def read_merchants(state: State, raw: bytes | bytearray) -> tuple[list[Merchant]
     A space before a colon counts one less: a document that has both that and a
     key given twice could pass for one without (its last value kept, as most readers
     do). What the fast way does not take (a syntax error, an integer past 64 bits)
-    goes the exact way too, all of it parsed at once.
+    goes the exact way too, all of it parsed at once, and so does a snapshot the fast
+    way refuses: it may have stopped before counting a key given twice, which the exact
+    reader names first (a refused upload is read twice; a good one once).
     """
     try:
         return _read_fast(state, raw)
     except (msgspec.DecodeError, msgspec.ValidationError, RecursionError, _Inexact):
+        pass
+    except SnapshotError:  # maybe a key given twice before it: the exact way says
         pass
     data = loads(bytes(raw))
     server = data.get("server") if isinstance(data, dict) else None
