@@ -22,9 +22,9 @@ from mock_ingrid.api.legacy.routes import ROUTES as LEGACY_ROUTES
 from mock_ingrid.api.router import IndexedRoutes
 from mock_ingrid.control.middleware import ControlMiddleware
 from mock_ingrid.control.routes import ROUTES as CONTROL_ROUTES
+from mock_ingrid.persistence import CountChanges
 from mock_ingrid.runtime import Runtime
 from mock_ingrid.settings import Settings
-from mock_ingrid.state_file import save_state_file
 from mock_ingrid.webhooks.dispatcher import load_client
 
 logger = logging.getLogger("mock_ingrid")
@@ -69,7 +69,8 @@ async def _api_error(request: Request, exc: Exception) -> Response:
 
 
 def _lifespan(runtime: Runtime) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
-    """Run the webhook dispatcher and the progression ticker while the server runs.
+    """Run the webhook dispatcher, the progression ticker and the state file's
+    checkpoints while the server runs; save the state file at stop.
     Without a lifespan (an in-process test client) events still queue
     (``/_mock/webhooks/flush`` sends them) and timers run after each API request
     and when the clock is moved."""
@@ -77,6 +78,7 @@ def _lifespan(runtime: Runtime) -> Callable[[Starlette], AbstractAsyncContextMan
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await runtime.webhooks.start()
+        runtime.persistence.start()
         ticker = asyncio.create_task(_tick(runtime))
         # aiohttp (webhook deliveries) loads once the server is up, not at start-up
         # (see ``webhooks.dispatcher``).
@@ -86,8 +88,9 @@ def _lifespan(runtime: Runtime) -> Callable[[Starlette], AbstractAsyncContextMan
         finally:
             warm_up.cancel()
             ticker.cancel()
-            await runtime.webhooks.stop()
-            save_state_file(runtime)
+            await runtime.persistence.stop()
+            await runtime.webhooks.stop(runtime.grace_left())
+            runtime.persistence.save_at_stop()
 
     return lifespan
 
@@ -100,7 +103,10 @@ async def _tick(runtime: Runtime) -> None:
 
 
 def _middleware(runtime: Runtime) -> list[Middleware]:
-    stack = [Middleware(ControlMiddleware, runtime=runtime, diagnostics=runtime.diagnostics)]
+    stack = [
+        Middleware(CountChanges, persistence=runtime.persistence),
+        Middleware(ControlMiddleware, runtime=runtime, diagnostics=runtime.diagnostics),
+    ]
     if runtime.settings.validate_responses:
         # Inside the control middleware: injected faults are not the emulator's answers.
         from mock_ingrid.response_check import ResponseCheck

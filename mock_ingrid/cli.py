@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import logging
 import os
 import socket
 import sys
@@ -19,6 +20,8 @@ from mock_ingrid.settings import (
     DEFAULT_HOST,
     DEFAULT_MAX_BODY_BYTES,
     DEFAULT_PORT,
+    DEFAULT_SAVE_INTERVAL,
+    DEFAULT_SHUTDOWN_GRACE,
     DEFAULT_WEBHOOK_HISTORY,
     DEFAULT_WEBHOOK_SCHEDULE,
     DEFAULT_WEBHOOK_TIMEOUT,
@@ -53,6 +56,16 @@ def _option(value: str | None, name: str, flag: str) -> tuple[str | None, str]:
     if value is not None:
         return value, flag
     return _env(name), ENV_PREFIX + name
+
+
+def _seconds(text: str, option: str, high: float) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise CliError(f"{option}: '{text}' is not a number of seconds") from None
+    if not 0 <= value <= high:  # (NaN fails both)
+        raise CliError(f"{option}: {text} is out of range (0-{high:g} seconds)")
+    return value
 
 
 def _int(text: str, option: str, low: int, high: int) -> int:
@@ -206,7 +219,21 @@ def _add_control_options(serve: argparse.ArgumentParser) -> None:
         "--state-file",
         metavar="PATH",
         help="load the state from this file at start (if it exists) and save it there "
-        "at shutdown [MOCK_INGRID_STATE_FILE]",
+        "while the state changes and at stop; one server per file "
+        "[MOCK_INGRID_STATE_FILE]",
+    )
+    serve.add_argument(
+        "--save-interval",
+        metavar="SECONDS",
+        help="with --state-file: save every SECONDS while the state changes, 0 only at "
+        f"stop [MOCK_INGRID_SAVE_INTERVAL] (default {DEFAULT_SAVE_INTERVAL:g})",
+    )
+    serve.add_argument(
+        "--shutdown-grace",
+        metavar="SECONDS",
+        help="at stop, the seconds requests and webhook deliveries still running get "
+        f"before the state is saved [MOCK_INGRID_SHUTDOWN_GRACE] "
+        f"(default {DEFAULT_SHUTDOWN_GRACE:g})",
     )
     serve.add_argument(
         "--validate-responses",
@@ -233,7 +260,13 @@ def _control_settings(args: argparse.Namespace) -> dict[str, Any]:
     state_file = args.state_file or _env("STATE_FILE")
     if state_file is not None and not Path(state_file).parent.is_dir():
         raise CliError(f"--state-file: the folder of {state_file} does not exist")
+    interval, interval_option = _option(args.save_interval, "SAVE_INTERVAL", "--save-interval")
+    grace, grace_option = _option(args.shutdown_grace, "SHUTDOWN_GRACE", "--shutdown-grace")
     return {
+        "save_interval": _seconds(
+            interval or str(DEFAULT_SAVE_INTERVAL), interval_option, 7 * 86_400
+        ),
+        "shutdown_grace": _int(grace or str(DEFAULT_SHUTDOWN_GRACE), grace_option, 0, 3600),
         "admin_token": token,
         "journal_size": _int(
             args.journal_size or _env("JOURNAL_SIZE") or "1000", "--journal-size", 0, 1_000_000
@@ -410,20 +443,30 @@ def _bind(host: str, port: int) -> socket.socket:
     return listener
 
 
-def serve(settings: Settings) -> None:
+def serve(settings: Settings) -> int:
+    """Serve until a signal stops the server; the exit status (1: the state file was
+    not saved, the reason printed)."""
     import uvicorn
 
     from mock_ingrid.app import create_app
     from mock_ingrid.runtime import Runtime, tune_collector
-    from mock_ingrid.state_file import StateFileError, load_state_file
+    from mock_ingrid.shutdown import QuietCancellations, Server, signals_deferred
+    from mock_ingrid.state_file import StateFileError
 
     listener = _bind(settings.host, settings.port)
     settings = replace(settings, port=listener.getsockname()[1])
     runtime = Runtime.build(settings)
     runtime.freezes_heap = True  # this process is the server: see runtime.freeze_heap
+    runtime.persistence.forks = hasattr(os, "fork")  # see persistence
     tune_collector()
     loaded = 0
     try:
+        if runtime.persistence.file is not None:  # one server per file: first of all
+            try:
+                runtime.persistence.file.lock()
+            except StateFileError as exc:
+                raise CliError(str(exc)) from None
+            runtime.persistence.file.remove_leftovers()
         if settings.fixtures:  # the fixture module (and pydantic) only with fixtures
             from mock_ingrid.fixtures import FixtureError, load_fixture_paths
 
@@ -433,11 +476,13 @@ def serve(settings: Settings) -> None:
                 raise CliError(str(exc)) from None
         try:
             runtime.remember_baseline()
-            restored = load_state_file(runtime)
+            restored = runtime.persistence.load()
         except StateFileError as exc:
             raise CliError(str(exc)) from None
     except CliError:
         listener.close()
+        if runtime.persistence.file is not None:  # nothing happened: as it found it
+            runtime.persistence.file.release(clean=not runtime.persistence.file.unclean)
         raise
     app = create_app(runtime=runtime)
     print(start_line(settings, loaded, restored), flush=True)
@@ -452,11 +497,18 @@ def serve(settings: Settings) -> None:
         # No WebSocket route: not loading a WebSocket protocol saves start-up time.
         ws="none",
         lifespan="on",
+        timeout_graceful_shutdown=settings.shutdown_grace,
     )
-    server = uvicorn.Server(config)
-    server.run(sockets=[listener])
-    if not server.started:  # as ``uvicorn.run``: the app did not start (lifespan failed)
-        sys.exit(STARTUP_FAILURE)
+    # (after ``Config``, which sets up uvicorn's loggers)
+    logging.getLogger("uvicorn.error").addFilter(QuietCancellations())
+    server = Server(config, runtime)
+    with signals_deferred():
+        server.run(sockets=[listener])
+        if not server.started:  # as ``uvicorn.run``: the app did not start (lifespan failed)
+            return STARTUP_FAILURE
+        # Saved by the app's shutdown, unless a third signal skipped it.
+        runtime.persistence.save_at_stop()
+    return 1 if runtime.persistence.error else 0
 
 
 def start_line(settings: Settings, loaded: int = 0, restored: bool = False) -> str:
@@ -490,12 +542,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "serve":
-            serve(settings_from(args))
-        elif args.command == "scenario":
+            return serve(settings_from(args))
+        if args.command == "scenario":
             return scenario_command(args)
     except CliError as exc:
         print(f"mock-ingrid: error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # Ctrl-C before serving (a long load): nothing to save
+        return 130
     return 0
 
 

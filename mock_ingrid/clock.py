@@ -73,6 +73,15 @@ class ControlledClock:
     def advance(self, by: timedelta) -> None:
         self.set(self.now() + by)
 
+    def setting(self) -> tuple[datetime | None, timedelta]:
+        """Where the clock was put: the instant it is frozen at (None: running) and
+        its offset from wall time, what a state file keeps."""
+        return self._frozen_at, self._offset
+
+    def restore(self, frozen_at: datetime | None, offset: timedelta) -> None:
+        self._frozen_at = _as_utc(frozen_at) if frozen_at is not None else None
+        self._offset = offset
+
 
 def _as_utc(at: datetime) -> datetime:
     if at.tzinfo is None:

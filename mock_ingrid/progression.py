@@ -122,6 +122,29 @@ class Progression:
             if merchant is not None:
                 self._reschedule(merchant, KINDS)
 
+    def pending_steps(self) -> list[tuple[datetime, str, str, str]]:
+        """Each step waiting: (due, merchant, kind, entity id), what a state file keeps."""
+        found = []
+        for due, key in self.timers.pending():
+            parts = key.split(_SEP)
+            if len(parts) == 3:  # (every timer is a step: the check says what the key is)
+                merchant, kind, entity_id = parts
+                found.append((due, merchant, kind, entity_id))
+        return found
+
+    def resume_step(self, due: datetime, merchant_key: str, kind: str, entity_id: str) -> None:
+        """Put a saved step back at its due time (after ``schedule_existing``, which
+        counts every delay from now): a restart does not start ``after:2h`` again.
+        A step the entity no longer waits for (or that no policy takes) is dropped."""
+        merchant = self.state.merchants.get(merchant_key)
+        entity = _tables(merchant).get(kind, {}).get(entity_id) if merchant else None
+        step = NEXT_STEPS.get((kind, entity.status)) if entity is not None else None
+        key = _key(merchant_key, kind, entity_id)
+        if entity is None or step is None or self.policies[kind].mode == "manual":
+            return
+        where = (merchant_key, kind, entity_id, entity.status)
+        self.timers.schedule(due, key, self._runner(where, step.run))
+
     def forget(self, merchant_key: str) -> None:
         """Drop every pending step of one merchant's entities."""
         self.timers.cancel_prefix(merchant_key + _SEP)

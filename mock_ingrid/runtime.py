@@ -1,17 +1,20 @@
-"""What a running app instance owns: settings, clock, state, timers, webhooks, diagnostics."""
+"""What a running app instance owns: settings, clock, state, timers, webhooks,
+diagnostics, and what survives a restart (``persistence``)."""
 
 from __future__ import annotations
 
 import gc
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from mock_ingrid.clock import ControlledClock
 from mock_ingrid.control.diagnostics_state import Diagnostics, build_diagnostics
+from mock_ingrid.domain.merchant import Merchant
+from mock_ingrid.persistence import Persistence
 from mock_ingrid.progression import Progression, parse_assignment
 from mock_ingrid.settings import Settings
-from mock_ingrid.snapshot import export_state, import_state
 from mock_ingrid.store import State
 from mock_ingrid.timers import Timers
 from mock_ingrid.webhooks.webhooks import Webhooks
@@ -27,12 +30,16 @@ class Runtime:
     progression: Progression = field(init=False)
     webhooks: Webhooks = field(init=False)
     diagnostics: Diagnostics = field(init=False)
+    persistence: Persistence = field(init=False)
     # What the server started with (its fixtures), for /_mock/reset.
     baseline: dict[str, Any] | None = field(init=False, default=None)
     # Set by a process that is only this server (``mock-ingrid serve``): bulk loads
     # then end with ``freeze_heap``. Off in-process (``testing.MockIngrid``, tests),
     # where the collector belongs to the host program.
     freezes_heap: bool = field(init=False, default=False)
+    # When a stop was asked for (``time.monotonic``) plus the shutdown grace: what is
+    # left of it is what pending webhooks get. None: no deadline (in-process servers).
+    stop_deadline: float | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self.timers = Timers()
@@ -41,11 +48,18 @@ class Runtime:
             self.progression.set_policy(*parse_assignment(assignment))
         self.webhooks = Webhooks(self.settings, self.clock, self.state)
         self.diagnostics = build_diagnostics(self.settings)
+        self.persistence = Persistence(self)
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:
         clock = ControlledClock(settings.freeze_time)
         return cls(settings, clock, State(clock, seed=settings.seed))
+
+    def grace_left(self) -> float | None:
+        """What is left of the shutdown grace (None: no stop deadline was set)."""
+        if self.stop_deadline is None:
+            return None
+        return max(0.0, self.stop_deadline - time.monotonic())
 
     # -- time -----------------------------------------------------------------
 
@@ -82,7 +96,13 @@ class Runtime:
     def remember_baseline(self) -> None:
         """Keep the start state (the fixtures just loaded) for ``reset``; what the
         progression policies move by themselves gets its next step."""
-        self.baseline = export_state(self.state) if self.state.merchants else None
+        self.baseline = None
+        if self.state.merchants:
+            # (snapshot, with the state file's codecs, loads when there is data to
+            # keep: a server started without fixtures does not import it)
+            from mock_ingrid.snapshot import export_state
+
+            self.baseline = export_state(self.state)
         self.progression.schedule_existing(list(self.state.merchants))
         if self.freezes_heap and self.state.merchants:
             freeze_heap()
@@ -105,9 +125,17 @@ class Runtime:
             fresh.settings = old.settings
 
     def import_snapshot(self, data: Any, replace: bool = False) -> list[str]:
-        """Load an exported state (``snapshot.import_state``, all or nothing); what the
-        progression policies move by themselves gets its next step, counted from now."""
-        keys = import_state(self.state, data, replace=replace)
+        """Load exported state data (``snapshot.export_state``'s), all or nothing."""
+        from mock_ingrid.snapshot import merchants_from_data
+
+        return self.import_merchants(merchants_from_data(self.state, data), replace)
+
+    def import_merchants(self, merchants: list[Merchant], replace: bool = False) -> list[str]:
+        """Put merchants read from a snapshot in the state; what the progression
+        policies move by themselves gets its next step, counted from now."""
+        from mock_ingrid.snapshot import install
+
+        keys = install(self.state, merchants, replace=replace)
         for key in keys:
             self.webhooks.outbox.continue_numbering(key, self.state.merchant(key).event_seq)
         if replace:

@@ -13,6 +13,12 @@ DEFAULT_WEBHOOK_TIMEOUT = 15.0
 DEFAULT_WEBHOOK_SCHEDULE = "sandbox"
 # Finished webhook deliveries kept for inspection (about 0.5 KB each with attempts).
 DEFAULT_WEBHOOK_HISTORY = 100_000
+# With --state-file: a checkpoint every 10 s while the state changes (a kill loses at
+# most that much); 0 saves only at stop (and on POST /_mock/state/save).
+DEFAULT_SAVE_INTERVAL = 10.0
+# At stop, what requests and webhook deliveries still out get before the save:
+# with the save it fits in the 10 s docker stop (and Kubernetes) wait before SIGKILL.
+DEFAULT_SHUTDOWN_GRACE = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,11 +45,15 @@ class Settings:
     webhook_shutdown_grace: float = 5.0
     # The control surface: a token every /_mock route but health then requires,
     # how many requests the journal keeps, the progression policies
-    # ("return=after:2h", ...), and a file the state is loaded from and saved to.
+    # ("return=after:2h", ...), and a file the state is loaded from and saved to
+    # (every save_interval seconds while it changes, and at stop).
     admin_token: str | None = None
     journal_size: int = 1_000
     progression: tuple[str, ...] = ()
     state_file: Path | None = None
+    save_interval: float = DEFAULT_SAVE_INTERVAL
+    # How long a stop waits for requests (and webhook deliveries) still running.
+    shutdown_grace: int = DEFAULT_SHUTDOWN_GRACE
     # Check every response against its OpenAPI document (a 500 naming the difference
     # when one breaks it): for test suites that want to catch an emulator drifting.
     validate_responses: bool = False

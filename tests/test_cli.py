@@ -200,6 +200,41 @@ def test_the_webhook_history_comes_from_its_flag_or_variable(
     assert history("--webhook-history", "7") == 7
 
 
+def test_the_save_interval_and_shutdown_grace_come_from_flags_or_variables(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from mock_ingrid.cli import build_parser, settings_from
+
+    def chosen(*argv: str) -> tuple[float, int]:
+        found = settings_from(build_parser().parse_args(["serve", *argv]))
+        return found.save_interval, found.shutdown_grace
+
+    monkeypatch.delenv("MOCK_INGRID_SAVE_INTERVAL", raising=False)
+    monkeypatch.delenv("MOCK_INGRID_SHUTDOWN_GRACE", raising=False)
+    assert chosen() == (10.0, 3)
+    assert chosen("--save-interval", "0.5", "--shutdown-grace", "0") == (0.5, 0)
+    monkeypatch.setenv("MOCK_INGRID_SAVE_INTERVAL", "0")
+    monkeypatch.setenv("MOCK_INGRID_SHUTDOWN_GRACE", "8")
+    assert chosen() == (0.0, 8)
+    assert chosen("--save-interval", "30") == (30.0, 8)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--save-interval", "soon"], "--save-interval: 'soon' is not a number of seconds"),
+        (["--save-interval", "-1"], "--save-interval: -1 is out of range"),
+        (["--save-interval", "nan"], "--save-interval: nan is out of range"),
+        (["--shutdown-grace", "1.5"], "--shutdown-grace: '1.5' is not an integer"),
+        (["--shutdown-grace", "7200"], "--shutdown-grace: 7200 is out of range"),
+    ],
+)
+def test_a_bad_save_interval_or_grace_is_refused(args: list[str], message: str) -> None:
+    result = run_cli("serve", *args)
+    assert result.returncode == 2
+    assert message in result.stderr
+
+
 def test_the_public_url_comes_from_its_flag_or_variable(monkeypatch: pytest.MonkeyPatch) -> None:
     from mock_ingrid.cli import build_parser, settings_from
 

@@ -52,6 +52,27 @@ async def read_body(request: Request, limit: int | None = None) -> bytes:
     return b"".join(chunks)
 
 
+async def read_text(request: Request, limit: int) -> bytearray:
+    """The body of a large JSON document (a snapshot upload), judged by steps 1 to 3
+    above and left unparsed, in one buffer grown in place: its reader parses it piece
+    by piece, so the upload is held once (``read_body`` joins its chunks, a second
+    copy at the end)."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise _too_large(limit)
+    text = bytearray()
+    async for chunk in request.stream():
+        if len(text) + len(chunk) > limit:
+            raise _too_large(limit)
+        text += chunk
+    if not text or text.isspace():
+        raise ApiError(
+            400, "MALFORMED_JSON", "the request body is empty; a JSON object is expected"
+        )
+    _require_json_type(request)
+    return text
+
+
 def _too_large(limit: int) -> ApiError:
     return ApiError(413, "PAYLOAD_TOO_LARGE", f"the request body is larger than {limit} bytes")
 

@@ -205,6 +205,16 @@ class Faults:
     def clear(self) -> None:
         self.rules.clear()
 
+    @property
+    def issued(self) -> int:
+        """How many rule ids were given (the next is ``fault_<issued + 1>``)."""
+        return self._count
+
+    def restore(self, rules: list[FaultRule], issued: int) -> None:
+        """Rules saved in a state file, with their ids and what they have done."""
+        self.rules = {rule.fault_id: rule for rule in rules}
+        self._count = max(self._count, issued)
+
     def pick(self, method: str, path: str, key: str | None) -> FaultRule | None:
         """The first matching rule that fires, consumed; a rule whose dice say no
         lets the next one try. Only rules with a probability below 1 roll the dice,

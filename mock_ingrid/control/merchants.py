@@ -9,11 +9,12 @@ from pydantic import Field
 from starlette.requests import Request
 from starlette.responses import Response
 
-from mock_ingrid.api.body import validate_model
-from mock_ingrid.api.endpoint import json_response, runtime_of
+from mock_ingrid.api.body import read_text, validate_model
+from mock_ingrid.api.endpoint import JsonResponse, json_response, runtime_of
 from mock_ingrid.api.errors import ApiError
 from mock_ingrid.api.types import WIRE_CONFIG
 from mock_ingrid.control.common import (
+    DOCUMENT_BODY_LIMIT,
     read_control_body,
     read_document,
     require_accepted,
@@ -23,7 +24,9 @@ from mock_ingrid.domain.errors import Problem
 from mock_ingrid.domain.merchant import Merchant
 from mock_ingrid.domain.model import Deductions, MerchantSettings
 from mock_ingrid.fixtures import FixtureError, SettingsSpec, _Model, load_fixture_data
-from mock_ingrid.snapshot import SnapshotError, export_state
+from mock_ingrid.jsonio import JsonSyntaxError
+from mock_ingrid.snapshot import SnapshotError, encode_state, read_merchants
+from mock_ingrid.state_file import StateFileError
 
 Json = dict[str, Any]
 
@@ -140,7 +143,7 @@ async def export_snapshot(request: Request) -> Response:
     key = request.query_params.get("merchant")
     if key is not None and key not in runtime.state.merchants:
         raise ApiError(404, "MERCHANT_NOT_FOUND", f"merchant '{key}' was not found")
-    return json_response(export_state(runtime.state, key))
+    return JsonResponse(b"".join(encode_state(runtime.state, key)))
 
 
 async def replace_snapshot(request: Request) -> Response:
@@ -154,16 +157,45 @@ async def merge_snapshot(request: Request) -> Response:
 
 
 async def _import(request: Request, replace: bool) -> Response:
-    data = await read_document(request)
-    require_accepted_merchants(request, data)
     runtime = runtime_of(request)
+    limit = max(runtime.settings.max_body_bytes, DOCUMENT_BODY_LIMIT)
+    text = await read_text(request, limit)
     try:
-        keys = runtime.import_snapshot(data, replace=replace)
+        merchants, _ = read_merchants(runtime.state, text)
+    except JsonSyntaxError as exc:
+        raise ApiError(
+            400, "MALFORMED_JSON", f"the request body is not valid JSON: {exc}"
+        ) from None
     except SnapshotError as exc:
         problem = Problem(exc.path, exc.code, exc.message, location="body")
         raise ApiError(400, "INVALID_SNAPSHOT", str(exc), [problem]) from None
+    del text  # before the merchants are installed: the peak is the body or the state
+    for index, merchant in enumerate(merchants):  # checked before anything is installed
+        path = f"$.merchants[{index}].apiKey"
+        require_accepted(runtime.settings.api_keys, merchant.key, path, "body")
+    keys = runtime.import_merchants(merchants, replace=replace)
     runtime.run_due()
     return json_response({"merchants": keys})
+
+
+async def save_state(request: Request) -> Response:
+    """Save the state file now; answers once it is on disk (fsynced)."""
+    persistence = runtime_of(request).persistence
+    if persistence.file is None:
+        raise ApiError(
+            409,
+            "NO_STATE_FILE",
+            "this server has no state file to save to: start it with --state-file PATH "
+            "(or MOCK_INGRID_STATE_FILE)",
+        )
+    try:
+        saved = await persistence.save()
+    except StateFileError as exc:
+        raise ApiError(500, "STATE_NOT_SAVED", f"the state was not saved: {exc}") from None
+    assert saved is not None
+    return json_response(
+        {"path": str(saved.path), "bytes": saved.size, "merchants": saved.merchants}
+    )
 
 
 async def load_fixture(request: Request) -> Response:

@@ -119,5 +119,6 @@ ROUTES: list[Route] = [
         put=merchants.replace_snapshot,
         post=merchants.merge_snapshot,
     ),
+    resource("/_mock/state/save", post=merchants.save_state),
     resource("/_mock/fixtures", post=merchants.load_fixture),
 ]

@@ -204,6 +204,12 @@ class HasHistory:
         slot = type(self)._history_slot
         slot.__set__(self, _append(slot.__get__(self), step, at, self.created_at))
 
+    def compact_history(self) -> tuple[Any, ...]:
+        """The history as stored, ``(shape, *instants)``, for code that reads many at
+        once (a snapshot's writer) without building a ``StatusChange`` per change."""
+        flat: tuple[Any, ...] = type(self)._history_slot.__get__(self)
+        return flat
+
 
 # A history's shape: each change's transition and where its instant is: ``CREATED_AT``
 # or an index into the instants that follow the shape.

@@ -256,15 +256,20 @@ class Outbox:
         self._queue: list[tuple[datetime, int, str]] = []
         self._pushes = 0
         self._delivery_seq = 0
-        # Kept across ``clear``: a webhook-id is never reused while the server runs.
+        # Kept across ``clear`` and in the state file: a webhook-id is never reused.
         self._message_seq: dict[str, int] = {}
+        # Where a merchant's numbers start (past ids a killed server may have sent).
+        self.first_number = 0
+        # Counts what changes the deliveries without a request or a domain event (an
+        # attempt's outcome), so a checkpoint knows there is something to save.
+        self.revision = 0
 
     def continue_numbering(self, merchant: str, events: int) -> None:
         """After an import (``--state-file``, ``PUT /_mock/state``) of a merchant that
         has had ``events`` domain events: number its next messages past them. A
         message is made by one event, so its sequence number never exceeded the
         event count: no ``webhook-id`` a receiver saw before a restart comes again."""
-        if self._message_seq.get(merchant, 0) < events:
+        if self._message_seq.get(merchant, self.first_number) < events:
             self._message_seq[merchant] = events
 
     # -- messages and deliveries ----------------------------------------------
@@ -278,7 +283,7 @@ class Outbox:
         triggered_at: datetime,
         body: bytes,
     ) -> Message:
-        seq = self._message_seq.get(merchant, 0) + 1
+        seq = self._message_seq.get(merchant, self.first_number) + 1
         self._message_seq[merchant] = seq
         message = Message(
             f"msg_{message_prefix(merchant)}_{seq}",
@@ -365,6 +370,7 @@ class Outbox:
         """Record an attempt: done on 2xx, failed for good on 410, otherwise retried."""
         delivery.attempts.append(attempt)
         delivery.in_flight = False
+        self.revision += 1
         if delivery.status != DeliveryStatus.PENDING:
             return  # cancelled while the attempt was out
         if attempt.succeeded:
@@ -391,6 +397,7 @@ class Outbox:
             self._schedule(delivery, delivery.next_attempt_at)
 
     def _close(self, delivery: Delivery, status: str, reason: str | None) -> None:
+        self.revision += 1
         delivery.status = status
         delivery.reason = reason
         delivery.next_attempt_at = None
@@ -429,6 +436,45 @@ class Outbox:
         counts["IN_FLIGHT"] = in_flight
         return counts
 
+    # -- a state file -------------------------------------------------------------
+
+    @property
+    def delivery_number(self) -> int:
+        """The number of the last delivery id given (``dlv_<n>``)."""
+        return self._delivery_seq
+
+    def numbering(self) -> dict[str, int]:
+        """Each merchant's last ``webhook-id`` number; a reset never lowers one."""
+        return dict(self._message_seq)
+
+    def skip_numbers(self, count: int) -> None:
+        """Every merchant's next ``webhook-id`` ``count`` further on (after a kill)."""
+        self.first_number += count
+        for merchant in self._message_seq:
+            self._message_seq[merchant] += count
+
+    def restore(
+        self,
+        numbering: Mapping[str, int],
+        first_number: int,
+        delivery_number: int,
+        pending: Iterable[Delivery],
+    ) -> None:
+        """What a state file kept: the id numbers, and the deliveries still pending, due
+        as they were (at once, for one whose attempt a stop interrupted). Their messages
+        go back in the log, so they are listed and can be resent."""
+        self.first_number = max(self.first_number, first_number)
+        for merchant, number in numbering.items():
+            self.continue_numbering(merchant, number)
+        self._delivery_seq = max(self._delivery_seq, delivery_number)
+        for delivery in sorted(pending, key=_message_order):
+            message = delivery.message
+            if message.message_id not in self.messages:
+                self.messages.add(message, message_number(message.message_id))
+            self.deliveries[delivery.delivery_id] = delivery
+            assert delivery.next_attempt_at is not None
+            self._schedule(delivery, delivery.next_attempt_at)
+
     def clear(self) -> None:
         """Forget every message and delivery (a state reset); id sequences go on."""
         self.messages.clear()
@@ -436,3 +482,12 @@ class Outbox:
         self._finished.clear()
         self.forgotten = 0
         self._queue.clear()
+
+
+def message_number(message_id: str) -> int:
+    """The ``<n>`` of ``msg_<digest>_<n>``."""
+    return int(message_id.rpartition("_")[2])
+
+
+def _message_order(delivery: Delivery) -> tuple[str, int]:
+    return delivery.message.merchant, message_number(delivery.message.message_id)

@@ -95,8 +95,34 @@ class Subscriptions:
     def matching(self, merchant: str, event_type: str) -> list[Subscription]:
         return [s for s in self._by_id.values() if s.wants(merchant, event_type)]
 
+    @property
+    def next_number(self) -> int:
+        """The number of the next subscription id (``sub_<n>``)."""
+        return self._next
+
+    def restore(self, saved: list[Subscription], next_number: int) -> None:
+        """Add subscriptions saved in a state file, with their ids. One of the command
+        line's whose id a saved one holds (more ``--webhook-url`` than last time) gets
+        the next free id."""
+        taken = {s.subscription_id for s in saved}
+        self._next = max(self._next, next_number)
+        mine = []
+        for subscription in self._by_id.values():
+            if subscription.subscription_id in taken:
+                subscription.subscription_id = f"sub_{self._next}"
+                self._next += 1
+            mine.append(subscription)
+        every = [*mine, *saved]
+        every.sort(key=lambda s: _number(s.subscription_id))
+        self._by_id = {s.subscription_id: s for s in every}
+
     def clear_merchant_subscriptions(self) -> None:
         """Back to the command line's subscriptions, enabled (as at start)."""
         self._by_id = {k: s for k, s in self._by_id.items() if s.source == "cli"}
         for subscription in self._by_id.values():
             subscription.enable()
+
+
+def _number(subscription_id: str) -> int:
+    digits = subscription_id.removeprefix("sub_")
+    return int(digits) if digits.isdigit() else 0

@@ -30,6 +30,7 @@ class Webhooks:
         self.schedule = parse_schedule(settings.webhook_schedule)
         # Separate streams, so creating a subscription never shifts the jitter of retries.
         self._secrets = random.Random(f"webhook-secrets:{settings.seed}")
+        self.secrets_drawn = 0  # kept in a state file: no secret is drawn twice
         self.subscriptions = Subscriptions()
         self.outbox = Outbox(
             self.schedule,
@@ -50,7 +51,13 @@ class Webhooks:
         state.listeners.append(self.on_event)
 
     def new_secret(self) -> str:
+        self.secrets_drawn += 1
         return generate_secret(self._secrets)
+
+    def skip_secrets(self, drawn: int) -> None:
+        """Go on past the secrets a saved run drew (its subscriptions hold them)."""
+        while self.secrets_drawn < drawn:
+            self.new_secret()
 
     # -- from the domain ----------------------------------------------------------
 
@@ -125,8 +132,11 @@ class Webhooks:
     async def start(self) -> None:
         await self.dispatcher.start()
 
-    async def stop(self) -> None:
-        await self.dispatcher.stop(self.settings.webhook_shutdown_grace)
+    async def stop(self, grace: float | None = None) -> None:
+        """Deliver what is due for ``grace`` seconds at most (by default the settings'),
+        then stop; what is still pending stays in the outbox."""
+        limit = self.settings.webhook_shutdown_grace
+        await self.dispatcher.stop(limit if grace is None else min(grace, limit))
 
     def _gone(self, delivery: Delivery) -> None:
         """A receiver answered 410 Gone: stop sending to that subscription."""

@@ -1,4 +1,5 @@
-"""``--state-file`` end to end: a real server saves on a graceful shutdown and restores."""
+"""``--state-file``: a real server saves on a graceful shutdown and restores; a save on
+demand, and what makes a checkpoint save (in process)."""
 
 from __future__ import annotations
 
@@ -6,14 +7,17 @@ from pathlib import Path
 
 import httpx
 import pytest
+from starlette.testclient import TestClient
 
-from tests.api.flow import LINE_ID, ORDER_ID
+from mock_ingrid.jsonio import loads
+from mock_ingrid.settings import Settings
+from tests.api.flow import LINE_ID, ORDER_ID, seed_reference
 from tests.builders import REFERENCE_ORDER, REFERENCE_PRODUCT
+from tests.conftest import make_client
 from tests.server import running_server
 
-pytestmark = pytest.mark.slow
 
-
+@pytest.mark.slow
 def test_the_state_survives_a_restart(tmp_path: Path) -> None:
     state_file = tmp_path / "state.json"
     args = ["--state-file", str(state_file), "--freeze-time", "2026-01-16T09:00:00Z"]
@@ -34,6 +38,7 @@ def test_the_state_survives_a_restart(tmp_path: Path) -> None:
         assert http.get("/merchant/return/1").json()["status"] == "IN_TRANSIT"
 
 
+@pytest.mark.slow
 def test_webhook_ids_are_not_reused_after_a_restart(tmp_path: Path) -> None:
     """Receivers deduplicate on ``webhook-id``: an event after a restart that reused
     one would be dropped by them as already seen."""
@@ -52,3 +57,46 @@ def test_webhook_ids_are_not_reused_after_a_restart(tmp_path: Path) -> None:
             assert [e["type"] for e in events] == ["RETURN_CREATED"]
             seen.append(events[0]["eventId"])
     assert seen[0] != seen[1], seen
+
+
+def test_a_save_on_demand_answers_with_the_file_once_it_is_written(tmp_path: Path) -> None:
+    state_file = tmp_path / "state.json"
+    settings = Settings(state_file=state_file, save_interval=0)
+    with make_client(settings) as client:
+        seed_reference(client)
+        saved = client.post("/_mock/state/save")
+        assert saved.status_code == 200, saved.text
+        assert saved.json() == {
+            "path": str(state_file),
+            "bytes": state_file.stat().st_size,
+            "merchants": 1,
+        }
+        written = loads(state_file.read_bytes())
+        assert written["merchants"] == loads(client.get("/_mock/state").content)["merchants"]
+        assert set(written["server"]) == {"clock", "progression", "steps", "faults", "webhooks"}
+
+
+def test_without_a_state_file_a_save_on_demand_is_a_409(client: TestClient) -> None:
+    refused = client.post("/_mock/state/save")
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "NO_STATE_FILE"
+
+
+def test_only_a_change_makes_a_checkpoint_save(tmp_path: Path) -> None:
+    """What changes: a request that can write, a domain event, a webhook attempt's
+    outcome, a fault rule firing; reading changes nothing, so nothing is saved again."""
+    settings = Settings(state_file=tmp_path / "state.json", save_interval=0)
+    with make_client(settings) as client:
+        persistence = client.app_state.persistence  # type: ignore[attr-defined]
+        seed_reference(client)
+        assert persistence.dirty
+        assert client.post("/_mock/state/save").status_code == 200
+        assert not persistence.dirty
+        for path in ("/returns", "/_mock/state", "/_mock/clock", "/_mock/journal"):
+            assert client.get(path).status_code == 200
+        assert not persistence.dirty
+        rule = {"status": 503, "path": "/returns", "method": "GET", "times": 1}
+        assert client.post("/_mock/faults", json=rule).status_code == 201
+        assert client.post("/_mock/state/save").status_code == 200
+        assert client.get("/returns").status_code == 503  # the rule fired: it has one less
+        assert persistence.dirty
