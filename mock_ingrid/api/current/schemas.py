@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
+from pydantic.alias_generators import to_camel
 
 from mock_ingrid.api.types import (
     WIRE_CONFIG,
@@ -30,7 +31,7 @@ from mock_ingrid.domain.commands import (
     ShipmentLineInput,
     VariantInput,
 )
-from mock_ingrid.domain.model import ReportAction, ReportProcessing
+from mock_ingrid.domain.model import Product, ReportAction, ReportProcessing, Variant
 from mock_ingrid.money import ZERO
 
 
@@ -86,15 +87,31 @@ class VariantBody(Wire):
     properties: Annotated[list[VariantProperty], Field(max_length=100)] | None = None
     available_inventory: Annotated[int, Field(ge=-1_000_000_000, le=1_000_000_000)] | None = None
 
-    def to_command(self, variant_id: str) -> VariantInput:
+    def to_command(self, variant_id: str, stored: Variant | None = None) -> VariantInput:
+        """The variant to store: the fields sent, over ``stored`` (the variant as it is).
+
+        An upsert of an existing variant changes the fields sent and keeps the others
+        (the reference's PUT example leaves out ``hsCode`` and ``properties`` and its
+        answer still has them); a field sent as null is cleared. ``sku`` is required.
+        """
+        sent = self.model_fields_set
+        title = self.title if stored is None or "title" in sent else stored.title
+        if stored is None or "properties" in sent:
+            properties = [
+                p.model_dump(by_alias=True, exclude_none=True) for p in self.properties or []
+            ]
+        else:
+            properties = list(stored.properties)
+        details = self.dump(*_VARIANT_DETAILS)
+        if stored is not None:
+            kept = {to_camel(name) for name in _VARIANT_DETAILS if name not in sent}
+            details = {**{k: v for k, v in stored.details.items() if k in kept}, **details}
         return VariantInput(
             variant_id=variant_id,
             sku=self.sku,
-            title=self.title,
-            properties=[
-                p.model_dump(by_alias=True, exclude_none=True) for p in self.properties or []
-            ],
-            details=self.dump(*_VARIANT_DETAILS),
+            title=title,
+            properties=properties,
+            details=details,
         )
 
 
@@ -119,13 +136,17 @@ class ProductBody(ProductPatch):
     title: ShortText
     variants: Annotated[list[ProductVariant], Field(max_length=1_000)] | None = None
 
-    def to_command(self) -> ProductInput:
+    def to_command(self, stored: Product | None = None) -> ProductInput:
+        """The product to store; its variants merge over ``stored``'s (see VariantBody)."""
+        stored_variants = stored.variants if stored is not None else {}
         return ProductInput(
             product_id=self.product_id,
             title=self.title,
             product_number=self.product_number,
             details=self.dump(*_PRODUCT_DETAILS),
-            variants=[v.to_command(v.variant_id) for v in self.variants]
+            variants=[
+                v.to_command(v.variant_id, stored_variants.get(v.variant_id)) for v in self.variants
+            ]
             if self.variants is not None
             else None,
         )
