@@ -177,6 +177,21 @@ def warehouse_report(report: WarehouseReport, status: str) -> Json:
     )
 
 
+def spread_report(reports: list[WarehouseReport], status: str) -> Json:
+    """The answer to a report matched by ``orderId`` alone: the report of the oldest
+    return it went to, with the items placed on every return, and ``matchedReturns``
+    naming each return and the report recorded for it."""
+    data = warehouse_report(reports[0], status)
+    if len(reports) > 1:
+        data["items"] = [item for r in reports for item in warehouse_report(r, status)["items"]]
+    data["matchedReturns"] = [
+        {"returnId": r.return_id, "warehouseReportId": r.report_id} for r in reports
+    ]
+    # createdAt stays last, as in the reference's answer.
+    data["createdAt"] = data.pop("createdAt")
+    return data
+
+
 def refund_body(t: RefundTransaction) -> Json:
     """The refund fields shared by the resource and the REFUND_PENDING_EXTERNAL webhook."""
     return {
