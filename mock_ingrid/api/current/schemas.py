@@ -19,6 +19,7 @@ from mock_ingrid.api.types import (
     ShortText,
     Text,
     Uri,
+    WholeNumber,
 )
 from mock_ingrid.domain.commands import (
     LineItemInput,
@@ -78,14 +79,16 @@ class VariantBody(Wire):
     sku: Identifier
     title: ShortText | None = None
     bar_code: ShortText | None = None
-    weight_in_grams: Annotated[int, Field(ge=0, le=10_000_000)] | None = None
+    weight_in_grams: Annotated[int, WholeNumber, Field(ge=0, le=10_000_000)] | None = None
     image_src: Uri | None = None
     image_srcs: Annotated[list[Uri], Field(max_length=100)] | None = None
     tags: Annotated[list[ShortText], Field(max_length=100)] | None = None
     hs_code: ShortText | None = None
     manufacturing_country: ShortText | None = None
     properties: Annotated[list[VariantProperty], Field(max_length=100)] | None = None
-    available_inventory: Annotated[int, Field(ge=-1_000_000_000, le=1_000_000_000)] | None = None
+    available_inventory: (
+        Annotated[int, WholeNumber, Field(ge=-1_000_000_000, le=1_000_000_000)] | None
+    ) = None
 
     def to_command(self, variant_id: str, stored: Variant | None = None) -> VariantInput:
         """The variant to store: the fields sent, over ``stored`` (the variant as it is).
@@ -226,7 +229,7 @@ class Shipment(Wire):
 
 class OrderPatch(Wire):
     order_name: ShortText | None = None
-    order_number: Annotated[int, Field(ge=0, le=2**63 - 1)] | None = None
+    order_number: Annotated[int, WholeNumber, Field(ge=0, le=2**63 - 1)] | None = None
     currency_code: CurrencyCode | None = None
     shipping_cost: Money | None = None
     total_amount: Money | None = None
