@@ -8,6 +8,7 @@ from mock_ingrid.domain import returns as domain_returns
 from mock_ingrid.domain.commands import ReturnItemInput
 from mock_ingrid.runtime import Runtime
 from tests.api.flow import LINE_ID, ORDER_ID, create_return, ok, report, seed_reference
+from tests.oracle import load_spec
 
 
 def test_get_return_and_404(client: TestClient) -> None:
@@ -312,3 +313,14 @@ def test_a_report_by_order_with_no_room_changes_nothing(client: TestClient) -> N
     for ret in (first, second):
         assert ok(client.get(f"/returns/{ret['returnId']}"))["status"] == "CONFIRMED"
     assert ok(client.get("/refund-transactions"))["data"] == []
+
+
+def test_a_cancelled_return_s_items_stay_pending_as_the_document_says(client: TestClient) -> None:
+    seed_reference(client)
+    created = create_return(client)
+    cancelled = ok(client.post(f"/returns/{created['returnId']}/cancel"))
+    assert [i["status"] for i in cancelled["items"]] == ["PENDING"]
+    spec = load_spec("current")
+    operation = spec["paths"]["/returns/{returnId}/cancel"]["post"]
+    assert "keep their status (PENDING)" in operation["description"]
+    assert "CANCELLED" not in spec["components"]["schemas"]["ReturnItemStatus"]["enum"]
