@@ -28,11 +28,28 @@ def _compact(data: Json) -> Json:
     return {key: value for key, value in data.items() if value is not None}
 
 
+# The reference's key order: its details (barCode ... manufacturingCountry), then
+# properties, then availableInventory.
+_VARIANT_DETAILS_FIRST = (
+    "barCode",
+    "weightInGrams",
+    "imageSrc",
+    "imageSrcs",
+    "tags",
+    "hsCode",
+    "manufacturingCountry",
+)
+
+
 def variant(v: Variant) -> Json:
     data: Json = {"variantId": v.variant_id, "title": v.title, "sku": v.sku}
-    data.update(v.details)
+    details = v.details
+    for key in _VARIANT_DETAILS_FIRST:
+        if key in details:
+            data[key] = details[key]
     if v.properties:
         data["properties"] = v.properties
+    data.update(details)  # availableInventory, last
     return _compact(data)
 
 

@@ -646,3 +646,27 @@ def test_body_too_large() -> None:
     with make_client(Settings(max_body_bytes=64)) as small:
         response = small.post("/orders", json=ref.ORDER)
     assert response.status_code == 413
+
+
+def test_variant_keys_come_in_the_reference_s_order(client: TestClient) -> None:
+    ok(client.post("/products", json=ref.PRODUCT_REQUEST), 201)
+    variant = ok(client.put("/products/PROD-123/variants/VAR-456", json=ref.VARIANT_REQUEST), 200)
+    assert list(variant) == list(ref.VARIANT)
+    product = ok(client.get("/products/PROD-123"), 200)
+    assert list(product["variants"][0]) == list(ref.VARIANT)
+    every = {"variantId": "V2", "title": "T", "sku": "S", "barCode": "B", "weightInGrams": 1}
+    every |= {"imageSrc": "https://e.com/a.png", "imageSrcs": [], "tags": ["t"], "hsCode": "H"}
+    every |= {"manufacturingCountry": "PT", "properties": [{"type": "a", "value": "b"}]}
+    every |= {"availableInventory": 3}
+    # Sent in the reverse order, answered in the document's property order.
+    backwards = dict(reversed(list(every.items())))
+    answer = ok(client.put("/products/PROD-123/variants/V2", json=backwards), 201)
+    documented = list(SPEC["components"]["schemas"]["Variant"]["properties"])
+    assert list(answer) == [key for key in documented if key in every]
+
+
+def test_the_webhook_example_keys_come_in_the_reference_s_order() -> None:
+    documented = SPEC["components"]["examples"]["RefundPendingExternalEvent"]["value"]
+    assert list(documented) == list(ref.REFUND_PENDING_EXTERNAL)
+    exchange = SPEC["components"]["examples"]["ExchangePendingExternalEvent"]["value"]
+    assert list(exchange) == list(ref.EXCHANGE_PENDING_EXTERNAL)
