@@ -12,7 +12,8 @@ A body is judged in this order, each refusal a clear 4xx:
    optional. An empty body is judged before its content type: ``curl -X POST -d ''``
    sends an empty form;
 3. a content type other than JSON (``application/json``, ``*+json``, or none): 415
-   UNSUPPORTED_MEDIA_TYPE, with the curl option that fixes it;
+   UNSUPPORTED_MEDIA_TYPE, with the curl option that fixes it (judged before the body
+   is read when the client sent ``Expect: 100-continue``);
 4. not JSON by ``jsonio.loads`` (exact numbers, no key given twice, ...): 400
    MALFORMED_JSON;
 5. not an object (where an object is expected): 400 VALIDATION_ERROR at ``$``;
@@ -138,6 +139,12 @@ _NOTHING = object()
 
 
 async def _read_document(request: Request, limit: int | None, optional: bool) -> Any:
+    if _awaits_continue(request):
+        # Refused before a byte is read: a client that sent "Expect: 100-continue"
+        # gets this answer instead of "100 Continue" (the server sends that on the
+        # first read of the body). Without it the body is read first, so that a
+        # blank one is judged empty whatever its type (step 2).
+        _require_json_type(request)
     raw = await read_body(request, limit)
     if not raw.strip():
         if optional:
@@ -152,6 +159,15 @@ async def _read_document(request: Request, limit: int | None, optional: bool) ->
         raise ApiError(
             400, "MALFORMED_JSON", f"the request body is not valid JSON: {exc}"
         ) from None
+
+
+def _awaits_continue(request: Request) -> bool:
+    """The client announced a body and waits for "100 Continue" before sending it."""
+    headers = request.headers
+    if headers.get("expect", "").strip().lower() != "100-continue":
+        return False
+    length = headers.get("content-length")
+    return length.strip() not in ("0", "") if length is not None else True
 
 
 def _require_json_type(request: Request) -> None:
