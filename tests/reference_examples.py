@@ -251,6 +251,11 @@ EXCHANGE_COMPLETE_REQUEST: Json = {
 REFUND_PENDING_EXTERNAL: Json = {
     "type": "REFUND_PENDING_EXTERNAL",
     "triggeredAt": "2026-01-15T10:00:00Z",
+    # The webhook's order (status, orderId, returnId), not the resource's.
+    "refundTransactionId": "2578",
+    "status": "AWAITING_EXTERNAL_REFUND",
+    "orderId": ORDER_ID,
+    "returnId": "283060",
     **REFUND_FIELDS,
 }
 

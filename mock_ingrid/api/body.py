@@ -2,13 +2,18 @@
 
 A body is judged in this order, each refusal a clear 4xx:
 
-1. larger than the limit (``--max-body-bytes``; declared or counted while read): 413
-   PAYLOAD_TOO_LARGE;
+0. a ``Content-Encoding`` other than identity, gzip and deflate (stacked or not): 415
+   UNSUPPORTED_MEDIA_TYPE naming it, before a byte of the body is read;
+1. larger than the limit (``--max-body-bytes``; declared or counted while read, and
+   for a gzip or deflate body counted again once decompressed, so a zip bomb is a
+   413 too): 413 PAYLOAD_TOO_LARGE; a body that does not decompress: 400
+   MALFORMED_JSON;
 2. empty (or only whitespace): 400 MALFORMED_JSON, or the defaults where the body is
    optional. An empty body is judged before its content type: ``curl -X POST -d ''``
    sends an empty form;
 3. a content type other than JSON (``application/json``, ``*+json``, or none): 415
-   UNSUPPORTED_MEDIA_TYPE, with the curl option that fixes it;
+   UNSUPPORTED_MEDIA_TYPE, with the curl option that fixes it (judged before the body
+   is read when the client sent ``Expect: 100-continue``);
 4. not JSON by ``jsonio.loads`` (exact numbers, no key given twice, ...): 400
    MALFORMED_JSON;
 5. not an object (where an object is expected): 400 VALIDATION_ERROR at ``$``;
@@ -18,6 +23,7 @@ A body is judged in this order, each refusal a clear 4xx:
 
 from __future__ import annotations
 
+import zlib
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from starlette.requests import Request
@@ -36,9 +42,11 @@ M = TypeVar("M", bound="BaseModel")
 
 
 async def read_body(request: Request, limit: int | None = None) -> bytes:
-    """The raw body, up to ``limit`` bytes (``--max-body-bytes`` by default)."""
+    """The raw body, up to ``limit`` bytes (``--max-body-bytes`` by default), decoded
+    from its ``Content-Encoding``."""
     if limit is None:
         limit = runtime_of(request).settings.max_body_bytes
+    codings = content_codings(request)
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise _too_large(limit)
@@ -49,7 +57,10 @@ async def read_body(request: Request, limit: int | None = None) -> bytes:
         if size > limit:
             raise _too_large(limit)
         chunks.append(chunk)
-    return b"".join(chunks)
+    body = b"".join(chunks)
+    for coding in reversed(codings):  # the last one applied is undone first
+        body = _decompress(body, coding, limit)
+    return body
 
 
 async def read_text(request: Request, limit: int) -> bytearray:
@@ -57,14 +68,12 @@ async def read_text(request: Request, limit: int) -> bytearray:
     above and left unparsed, in one buffer grown in place: its reader parses it piece
     by piece, so the upload is held once (``read_body`` joins its chunks, a second
     copy at the end)."""
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise _too_large(limit)
-    text = bytearray()
-    async for chunk in request.stream():
-        if len(text) + len(chunk) > limit:
-            raise _too_large(limit)
-        text += chunk
+    if _awaits_continue(request):
+        _require_json_type(request)  # before "100 Continue", as in _read_document
+    if content_codings(request):  # a compressed upload: decoded whole, within the limit
+        text = bytearray(await read_body(request, limit))
+    else:
+        text = await _read_into_buffer(request, limit)
     if not text or text.isspace():
         raise ApiError(
             400, "MALFORMED_JSON", "the request body is empty; a JSON object is expected"
@@ -73,8 +82,70 @@ async def read_text(request: Request, limit: int) -> bytearray:
     return text
 
 
-def _too_large(limit: int) -> ApiError:
-    return ApiError(413, "PAYLOAD_TOO_LARGE", f"the request body is larger than {limit} bytes")
+async def _read_into_buffer(request: Request, limit: int) -> bytearray:
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise _too_large(limit)
+    text = bytearray()
+    async for chunk in request.stream():
+        if len(text) + len(chunk) > limit:
+            raise _too_large(limit)
+        text += chunk
+    return text
+
+
+_DECODABLE = ("gzip", "x-gzip", "deflate")
+
+
+def content_codings(request: Request) -> list[str]:
+    """The body's content codings (identity left out), each one we can undo; a 415
+    naming the first we cannot. Checked before the body is read."""
+    header = ",".join(request.headers.getlist("content-encoding"))
+    codings = [c.strip().lower() for c in header.split(",") if c.strip()]
+    codings = [c for c in codings if c != "identity"]
+    for coding in codings:
+        if coding not in _DECODABLE:
+            raise ApiError(
+                415,
+                "UNSUPPORTED_MEDIA_TYPE",
+                f"Content-Encoding '{coding}' is not supported: send the body as identity "
+                "(no Content-Encoding), gzip or deflate",
+            )
+    return codings
+
+
+def _decompress(data: bytes, coding: str, limit: int) -> bytes:
+    """``data`` decoded from ``coding``; at most ``limit`` bytes come out (413 beyond)."""
+    if coding == "deflate" and not _zlib_header(data):
+        wbits = -zlib.MAX_WBITS  # raw deflate, as some clients send "deflate"
+    elif coding == "deflate":
+        wbits = zlib.MAX_WBITS
+    else:
+        wbits = 16 + zlib.MAX_WBITS
+    decoder = zlib.decompressobj(wbits)
+    try:
+        # One byte over the limit is enough to know it is too large.
+        out = decoder.decompress(data, limit + 1)
+        if len(out) > limit:
+            raise _too_large(limit, decompressed=True)
+        if not decoder.eof or decoder.unused_data:
+            raise zlib.error("truncated data, or bytes after its end")
+    except zlib.error as exc:
+        raise ApiError(
+            400,
+            "MALFORMED_JSON",
+            f"the request body is not valid {coding} data (Content-Encoding: {coding}): {exc}",
+        ) from None
+    return out
+
+
+def _zlib_header(data: bytes) -> bool:
+    return len(data) >= 2 and data[0] & 0x0F == 8 and (data[0] << 8 | data[1]) % 31 == 0
+
+
+def _too_large(limit: int, decompressed: bool = False) -> ApiError:
+    what = "decompressed request body" if decompressed else "request body"
+    return ApiError(413, "PAYLOAD_TOO_LARGE", f"the {what} is larger than {limit} bytes")
 
 
 async def read_json(request: Request, limit: int | None = None) -> Any:
@@ -99,6 +170,12 @@ _NOTHING = object()
 
 
 async def _read_document(request: Request, limit: int | None, optional: bool) -> Any:
+    if _awaits_continue(request):
+        # Refused before a byte is read: a client that sent "Expect: 100-continue"
+        # gets this answer instead of "100 Continue" (the server sends that on the
+        # first read of the body). Without it the body is read first, so that a
+        # blank one is judged empty whatever its type (step 2).
+        _require_json_type(request)
     raw = await read_body(request, limit)
     if not raw.strip():
         if optional:
@@ -113,6 +190,15 @@ async def _read_document(request: Request, limit: int | None, optional: bool) ->
         raise ApiError(
             400, "MALFORMED_JSON", f"the request body is not valid JSON: {exc}"
         ) from None
+
+
+def _awaits_continue(request: Request) -> bool:
+    """The client announced a body and waits for "100 Continue" before sending it."""
+    headers = request.headers
+    if headers.get("expect", "").strip().lower() != "100-continue":
+        return False
+    length = headers.get("content-length")
+    return length.strip() not in ("0", "") if length is not None else True
 
 
 def _require_json_type(request: Request) -> None:

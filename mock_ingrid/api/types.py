@@ -98,9 +98,26 @@ def _money(value: Decimal) -> Decimal:
     return value
 
 
+def _whole_number(value: Any) -> Any:
+    """A number with no fractional part is an integer, as JSON Schema 2020-12 (the
+    documents' dialect) counts it: ``1.0`` is 1; ``1.5`` is refused by name. The JSON
+    parser gives Decimal for any number written with a point or an exponent."""
+    if type(value) is not Decimal or not value.is_finite():
+        return value
+    if value != value.to_integral_value():
+        raise PydanticCustomError(
+            "int_type", "Input should be a whole number, not {value}", {"value": str(value)}
+        )
+    # Past 20 digits it is beyond every limit here: left to fail as not an int, without
+    # building a huge int from 1E+999999999 first.
+    return int(value) if value.adjusted() < 20 else value
+
+
+WholeNumber = BeforeValidator(_whole_number)
+
 # A non-negative amount: at most 18 digits, 6 of them decimals (ints are read as Decimal).
 Money = Annotated[Decimal, BeforeValidator(_int_as_decimal), AfterValidator(_money)]
-Quantity = Annotated[int, Field(ge=1, le=1_000_000)]
+Quantity = Annotated[int, WholeNumber, Field(ge=1, le=1_000_000)]
 Identifier = Annotated[str, Field(min_length=1, max_length=255, pattern=r"^[^\x00-\x1f/]+$")]
 Text = Annotated[str, Field(max_length=65_536)]
 ShortText = Annotated[str, Field(max_length=1_024)]

@@ -103,6 +103,7 @@ class ControlMiddleware:
             self.runtime.clock.now(), method, path, scope["query_string"], key, scope["headers"]
         )
         exchange = _Exchange(entry, receive, send, request_done=not has_body)
+        exchange.awaits_continue = has_body and _expects_continue(scope["headers"])
         started = perf_counter()
         try:
             if plain:  # the common case: nothing to inject, only the journal
@@ -169,7 +170,7 @@ class ControlMiddleware:
 class _Exchange:
     """One call's ``receive`` and ``send``, recorded into its journal entry."""
 
-    __slots__ = ("_receive", "_send", "entry", "extra_headers", "request_done")
+    __slots__ = ("_receive", "_send", "awaits_continue", "entry", "extra_headers", "request_done")
 
     def __init__(self, entry: Entry, receive: Receive, send: Send, request_done: bool) -> None:
         self.entry = entry
@@ -177,8 +178,13 @@ class _Exchange:
         self._send = send
         self.extra_headers: Headers = []
         self.request_done = request_done
+        # The client sent "Expect: 100-continue" and waits: the server answers
+        # "100 Continue" on the first read of the body, so nothing is read for it
+        # until the app reads.
+        self.awaits_continue = False
 
     async def receive(self) -> Message:
+        self.awaits_continue = False
         message = await self._receive()
         if message["type"] == "http.request":
             self.entry.request_body.add(message.get("body", b""))
@@ -194,7 +200,9 @@ class _Exchange:
         elif kind == "http.response.start":
             # An app that answers without reading the body (401, 404, 413, 415): read
             # what the journal keeps now, while the server still delivers it.
-            if not self.request_done:
+            # Not when the client still waits for "100 Continue": reading would invite
+            # the body this answer refuses.
+            if not self.request_done and not self.awaits_continue:
                 await self.drain(self.entry.request_body.limit)
             if self.extra_headers:
                 headers = [*message.get("headers", ()), *self.extra_headers]
@@ -259,6 +267,12 @@ def _scan(headers: Headers) -> tuple[str | None, str | None, bool]:
         elif name == b"transfer-encoding":
             has_body = True
     return key, fault, has_body
+
+
+def _expects_continue(headers: Headers) -> bool:
+    return any(
+        name == b"expect" and value.strip().lower() == b"100-continue" for name, value in headers
+    )
 
 
 def admin_token_problem(headers: Headers, token: str) -> str | None:

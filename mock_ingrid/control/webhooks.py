@@ -29,7 +29,7 @@ from mock_ingrid.control.common import read_control_body, require_accepted
 from mock_ingrid.control.redaction import redact_url
 from mock_ingrid.domain.errors import Problem
 from mock_ingrid.webhooks.outbox import Attempt, Delivery, DeliveryStatus, Message
-from mock_ingrid.webhooks.payloads import EVENT_TYPES
+from mock_ingrid.webhooks.payloads import EVENT_TYPE_ALIASES, EVENT_TYPES
 from mock_ingrid.webhooks.signing import check_secret
 from mock_ingrid.webhooks.subscriptions import Subscription
 from mock_ingrid.webhooks.webhooks import Webhooks
@@ -38,12 +38,17 @@ Json = dict[str, Any]
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
 
-EventType = Literal[
-    "REFUND_PENDING_EXTERNAL",
-    "EXCHANGE_PENDING_EXTERNAL",
-    "RETURN_CREATED",
-    "RETURN_ARRIVED",
-    "RETURN_COMPLETED",
+EventType = Annotated[
+    Literal[
+        "REFUND_PENDING_EXTERNAL",
+        "EXCHANGE_PENDING_EXTERNAL",
+        "RETURN_CREATED",
+        "RETURN_ARRIVED",
+        "RETURN_COMPLETED",
+        "refund.pending",
+    ],
+    # An alias names the same event type: stored and shown by its own name.
+    AfterValidator(lambda name: EVENT_TYPE_ALIASES.get(name, name)),
 ]
 DEFAULT_FLUSH_TIMEOUT = 30.0
 
@@ -239,7 +244,8 @@ def _require_delivery(request: Request) -> Delivery:
 
 def _message_filter(request: Request) -> Callable[[Message], bool]:
     merchant = _param(request, "merchant")
-    event_type = enum_param(request, "type", EVENT_TYPES)
+    event_type = enum_param(request, "type", (*EVENT_TYPES, *EVENT_TYPE_ALIASES))
+    event_type = EVENT_TYPE_ALIASES.get(event_type, event_type) if event_type else None
     return_id = _param(request, "returnId")
 
     def keep(m: Message) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from datetime import datetime
 
 from mock_ingrid.domain.commands import ReportInput, ReportItemInput
@@ -11,6 +12,7 @@ from mock_ingrid.domain.lifecycle import CREATED, ReturnStatus
 from mock_ingrid.domain.merchant import Merchant, one_instant
 from mock_ingrid.domain.model import (
     ItemStatus,
+    Order,
     ReportAction,
     ReportItem,
     ReportProcessing,
@@ -30,10 +32,31 @@ _BEFORE_RECEIPT = {
 
 @one_instant
 def submit_report(m: Merchant, data: ReportInput) -> WarehouseReport:
-    """Record an inspection; with PROCESS_IMMEDIATELY the refund is computed at once."""
-    ret = _find_return(m, data)
-    _check_reportable(m, ret)
-    matched = _match_items(m, ret, data.items)
+    """Record an inspection; with PROCESS_IMMEDIATELY the refund is computed at once.
+    The report of the first (oldest) return when a report by order is spread."""
+    return submit_reports(m, data)[0]
+
+
+@one_instant
+def submit_reports(m: Merchant, data: ReportInput) -> list[WarehouseReport]:
+    """Record an inspection: one warehouse report per return it touches, oldest first.
+
+    Only a report by ``orderId`` alone touches more than one return (see
+    ``_spread_by_order``). Every item is placed before anything is stored, so a refused
+    report changes nothing."""
+    if data.order_id is not None and data.return_id is None and data.tracking_reference is None:
+        m.require_order(data.order_id, "orderId")
+        placed = _spread_by_order(m, data.order_id, data.items)
+    else:
+        ret = _find_return(m, data)
+        _check_reportable(m, ret)
+        placed = [(ret, _match_items(m, ret, data.items))]
+    return [_record(m, data, ret, matched) for ret, matched in placed]
+
+
+def _record(
+    m: Merchant, data: ReportInput, ret: Return, matched: list[tuple[ReportItemInput, ReturnItem]]
+) -> WarehouseReport:
     now = m.now()
     report = WarehouseReport(
         report_id=m.ids.next("warehouse_report"),
@@ -114,9 +137,8 @@ def _find_return(m: Merchant, data: ReportInput) -> Return:
         candidates.append(("shipmentTrackingReference", m.returns[owner]))
     if data.order_id is not None:
         m.require_order(data.order_id, "orderId")
-        if not candidates:
-            candidates.append(("orderId", _match_by_order(m, data.order_id, data.items)))
-        elif candidates[0][1].order_id != data.order_id:
+        # orderId alone is spread by submit_reports; here it only has to agree.
+        if candidates[0][1].order_id != data.order_id:
             raise InvalidInput.one(
                 "orderId",
                 "MATCH_KEYS_DISAGREE",
@@ -134,16 +156,57 @@ def _find_return(m: Merchant, data: ReportInput) -> Return:
     return ret
 
 
-def _match_by_order(m: Merchant, order_id: str, items: list[ReportItemInput]) -> Return:
-    """The oldest open return of the order that holds every reported item."""
-    for ret in m.returns_of_order(order_id):
-        if _is_reportable(ret) and _try_match(m, ret, items):
-            return ret
-    raise InvalidInput.one(
-        "orderId",
-        "NO_MATCHING_RETURN",
-        f"order '{order_id}' has no return awaiting inspection that holds these items",
-    )
+Placed = list[tuple[Return, list[tuple[ReportItemInput, ReturnItem]]]]
+
+
+def _spread_by_order(m: Merchant, order_id: str, items: list[ReportItemInput]) -> Placed:
+    """The returns of the order a report by ``orderId`` alone goes to.
+
+    The rule (written in current.json): when one return awaiting inspection holds every
+    reported item, the oldest such return takes the whole report. Otherwise the report
+    is spread: item by item, in the order sent, its units go to the oldest return
+    awaiting inspection with a matching item that has room, up to that item's units,
+    then to the next one. An item no return has room for refuses the whole report."""
+    open_returns = [ret for ret in m.returns_of_order(order_id) if _is_reportable(ret)]
+    if not open_returns:
+        raise InvalidInput.one(
+            "orderId",
+            "NO_MATCHING_RETURN",
+            f"order '{order_id}' has no return awaiting inspection",
+        )
+    for ret in open_returns:
+        if _try_match(m, ret, items):
+            return [(ret, _match_items(m, ret, items))]
+    order = m.orders[order_id]
+    room: dict[str, int] = {}
+    pieces: dict[str, list[ReportItemInput]] = {}
+    problems = ProblemCollector()
+    for index, given in enumerate(items):
+        left = given.quantity
+        for ret in open_returns:
+            for item in _candidates(order, ret, given):
+                free = room.setdefault(item.return_item_id, item.quantity)
+                if left == 0 or free == 0 or item.settles_without_receipt:
+                    continue
+                units = min(left, free)
+                room[item.return_item_id] = free - units
+                left -= units
+                pieces.setdefault(ret.return_id, []).append(
+                    replace(given, quantity=units, return_item_id=item.return_item_id)
+                )
+        if left:
+            problems.add(
+                f"items[{index}]",
+                "NO_MATCHING_RETURN",
+                f"order '{order_id}' has no return awaiting inspection with room for "
+                f"{given.quantity} unit(s) of " + _describe_keys(given),
+            )
+    problems.raise_if_any()
+    return [
+        (ret, _match_items(m, ret, pieces[ret.return_id]))
+        for ret in open_returns
+        if ret.return_id in pieces
+    ]
 
 
 def _is_reportable(ret: Return) -> bool:
@@ -181,16 +244,7 @@ def _match_items(
     reported: Counter[str] = Counter()
     for index, given in enumerate(items):
         path = f"items[{index}]"
-        candidates = [
-            item
-            for item in ret.items
-            if (given.return_item_id is None or item.return_item_id == given.return_item_id)
-            and (
-                given.order_line_item_id is None
-                or item.order_line_item_id == given.order_line_item_id
-            )
-            and (given.sku is None or order.line_items[item.order_line_item_id].sku == given.sku)
-        ]
+        candidates = _candidates(order, ret, given)
         if given.return_item_id is None and given.order_line_item_id is None and given.sku is None:
             problems.add(path, "MISSING_ITEM_KEY", "give returnItemId, orderLineItemId or sku")
             continue
@@ -221,6 +275,19 @@ def _match_items(
         matched.append((given, item))
     problems.raise_if_any()
     return matched
+
+
+def _candidates(order: Order, ret: Return, given: ReportItemInput) -> list[ReturnItem]:
+    """The items of ``ret`` that every key of ``given`` matches."""
+    return [
+        item
+        for item in ret.items
+        if (given.return_item_id is None or item.return_item_id == given.return_item_id)
+        and (
+            given.order_line_item_id is None or item.order_line_item_id == given.order_line_item_id
+        )
+        and (given.sku is None or order.line_items[item.order_line_item_id].sku == given.sku)
+    ]
 
 
 def _describe_keys(given: ReportItemInput) -> str:

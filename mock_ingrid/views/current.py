@@ -28,11 +28,28 @@ def _compact(data: Json) -> Json:
     return {key: value for key, value in data.items() if value is not None}
 
 
+# The reference's key order: its details (barCode ... manufacturingCountry), then
+# properties, then availableInventory.
+_VARIANT_DETAILS_FIRST = (
+    "barCode",
+    "weightInGrams",
+    "imageSrc",
+    "imageSrcs",
+    "tags",
+    "hsCode",
+    "manufacturingCountry",
+)
+
+
 def variant(v: Variant) -> Json:
     data: Json = {"variantId": v.variant_id, "title": v.title, "sku": v.sku}
-    data.update(v.details)
+    details = v.details
+    for key in _VARIANT_DETAILS_FIRST:
+        if key in details:
+            data[key] = details[key]
     if v.properties:
         data["properties"] = v.properties
+    data.update(details)  # availableInventory, last
     return _compact(data)
 
 
@@ -175,6 +192,21 @@ def warehouse_report(report: WarehouseReport, status: str) -> Json:
             "createdAt": report.created_at,
         }
     )
+
+
+def spread_report(reports: list[WarehouseReport], status: str) -> Json:
+    """The answer to a report matched by ``orderId`` alone: the report of the oldest
+    return it went to, with the items placed on every return, and ``matchedReturns``
+    naming each return and the report recorded for it."""
+    data = warehouse_report(reports[0], status)
+    if len(reports) > 1:
+        data["items"] = [item for r in reports for item in warehouse_report(r, status)["items"]]
+    data["matchedReturns"] = [
+        {"returnId": r.return_id, "warehouseReportId": r.report_id} for r in reports
+    ]
+    # createdAt stays last, as in the reference's answer.
+    data["createdAt"] = data.pop("createdAt")
+    return data
 
 
 def refund_body(t: RefundTransaction) -> Json:

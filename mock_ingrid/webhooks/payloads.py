@@ -138,6 +138,10 @@ RENDERERS: dict[str, Renderer] = {
 
 EVENT_TYPES: tuple[str, ...] = tuple(RENDERERS)
 
+# Other names an event type is accepted by: the reference's prose subscribes to
+# "the refund.pending webhook event", its payload says REFUND_PENDING_EXTERNAL.
+EVENT_TYPE_ALIASES: dict[str, str] = {"refund.pending": "REFUND_PENDING_EXTERNAL"}
+
 
 def render(m: Merchant, event: DomainEvent) -> Json:
     """The payload of ``event``'s webhook (the event must define one)."""

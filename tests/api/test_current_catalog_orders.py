@@ -63,7 +63,8 @@ def test_variant_upsert(client: TestClient) -> None:
         "availableInventory": 42,
     }
     updated = ok(client.put("/products/PROD-123/variants/VAR-456", json=body), 200)
-    assert updated == {"variantId": "VAR-456", **body}
+    # The reference's own PUT example: its answer keeps what the body left out.
+    assert updated == REFERENCE_PRODUCT["variants"][0]
     created = ok(client.put("/products/PROD-123/variants/VAR-999", json={"sku": "X"}), 201)
     assert created == {"variantId": "VAR-999", "sku": "X"}
     missing_sku = client.put("/products/PROD-123/variants/VAR-1", json={"title": "no sku"})
@@ -71,6 +72,62 @@ def test_variant_upsert(client: TestClient) -> None:
     assert missing_sku.json()["errors"] == [
         {"location": "body", "path": "sku", "code": "REQUIRED", "message": "Field required"}
     ]
+
+
+def test_variant_update_changes_the_fields_sent_and_keeps_the_rest(client: TestClient) -> None:
+    ok(client.post("/products", json=REFERENCE_PRODUCT), 201)
+    changed = ok(
+        client.put(
+            "/products/PROD-123/variants/VAR-456",
+            json={
+                "sku": "TS-M-BLK-2",
+                "hsCode": "6109.90",
+                "properties": [{"type": "size", "value": "L"}],
+            },
+        )
+    )
+    assert changed == {
+        **REFERENCE_PRODUCT["variants"][0],
+        "sku": "TS-M-BLK-2",
+        "hsCode": "6109.90",
+        "properties": [{"type": "size", "value": "L"}],
+    }
+    # Null clears an optional field; the others stay.
+    cleared = ok(
+        client.put(
+            "/products/PROD-123/variants/VAR-456",
+            json={"sku": "TS-M-BLK-2", "hsCode": None, "properties": None, "title": None},
+        )
+    )
+    assert cleared == {
+        "variantId": "VAR-456",
+        "sku": "TS-M-BLK-2",
+        "weightInGrams": 220,
+        "manufacturingCountry": "PT",
+        "availableInventory": 42,
+    }
+    assert ok(client.get("/products/PROD-123"))["variants"][0] == cleared
+    refused = client.put("/products/PROD-123/variants/VAR-456", json={"sku": None})
+    assert refused.status_code == 400
+    assert refused.json()["errors"][0]["path"] == "sku"
+
+
+def test_post_products_updates_its_variants_field_by_field(client: TestClient) -> None:
+    ok(client.post("/products", json=REFERENCE_PRODUCT), 201)
+    again = {
+        "productId": "PROD-123",
+        "title": "Classic T-Shirt",
+        "variants": [{"variantId": "VAR-456", "sku": "TS-M-BLK", "availableInventory": 7}],
+    }
+    updated = ok(client.post("/products", json=again))
+    assert updated["variants"][0] == {**REFERENCE_PRODUCT["variants"][0], "availableInventory": 7}
+    # The product's own fields are still replaced by what is sent.
+    assert "description" not in updated
+    cleared = copy.deepcopy(again)
+    cleared["variants"][0]["manufacturingCountry"] = None
+    after = ok(client.post("/products", json=cleared))["variants"][0]
+    assert "manufacturingCountry" not in after
+    assert after["hsCode"] == "6109.10"
 
 
 def test_order_upsert_round_trips_the_reference_body(client: TestClient) -> None:

@@ -8,6 +8,7 @@ from mock_ingrid.domain import returns as domain_returns
 from mock_ingrid.domain.commands import ReturnItemInput
 from mock_ingrid.runtime import Runtime
 from tests.api.flow import LINE_ID, ORDER_ID, create_return, ok, report, seed_reference
+from tests.oracle import load_spec
 
 
 def test_get_return_and_404(client: TestClient) -> None:
@@ -213,3 +214,113 @@ def test_exchange_complete_exactly_once(client: TestClient, runtime: Runtime) ->
     assert twice.status_code == 400 and "COMPLETED" in twice.json()["message"]
     assert ok(client.get(f"/returns/{ret.return_id}"))["status"] == "COMPLETED"
     assert client.get("/exchanges/999").status_code == 404
+
+
+def test_a_report_by_order_spreads_its_items_over_the_order_s_returns(
+    client: TestClient,
+) -> None:
+    seed_reference(client)
+    first = create_return(client)
+    second = create_return(client)
+    items = [
+        {"orderLineItemId": LINE_ID, "quantity": 1, "action": "APPROVED"},
+        {"sku": "TS-M-BLK", "quantity": 1, "action": "DENIED", "comment": "stained"},
+    ]
+    spread = ok(client.post("/warehouse-reports", json={"orderId": ORDER_ID, "items": items}), 201)
+    # Oldest return first, up to each return item's units: the approved unit goes to the
+    # first return, the denied one to the second.
+    assert spread["returnId"] == first["returnId"]
+    assert spread["matchedReturns"] == [
+        {"returnId": first["returnId"], "warehouseReportId": spread["warehouseReportId"]},
+        {
+            "returnId": second["returnId"],
+            "warehouseReportId": spread["matchedReturns"][1]["warehouseReportId"],
+        },
+    ]
+    assert spread["matchedReturns"][1]["warehouseReportId"] != spread["warehouseReportId"]
+    assert [(i["returnItemId"], i["quantity"], i["action"]) for i in spread["items"]] == [
+        (first["items"][0]["returnItemId"], 1, "APPROVED"),
+        (second["items"][0]["returnItemId"], 1, "DENIED"),
+    ]
+    assert list(spread)[-1] == "createdAt"
+    one = ok(client.get(f"/returns/{first['returnId']}"))
+    two = ok(client.get(f"/returns/{second['returnId']}"))
+    assert [i["status"] for i in one["items"]] == ["APPROVED"]
+    assert one["status"] == "REFUND_PENDING"
+    assert [i["status"] for i in two["items"]] == ["DENIED"]
+    assert two["status"] == "COMPLETED"
+
+
+def test_a_report_by_order_splits_one_item_s_units_over_returns(client: TestClient) -> None:
+    seed_reference(client)
+    first = create_return(client)
+    second = create_return(client)
+    body = {
+        "orderId": ORDER_ID,
+        "items": [{"orderLineItemId": LINE_ID, "quantity": 2, "action": "APPROVED"}],
+    }
+    spread = ok(client.post("/warehouse-reports", json=body), 201)
+    assert [m["returnId"] for m in spread["matchedReturns"]] == [
+        first["returnId"],
+        second["returnId"],
+    ]
+    assert [i["quantity"] for i in spread["items"]] == [1, 1]
+    for ret in (first, second):
+        assert ok(client.get(f"/returns/{ret['returnId']}"))["status"] == "REFUND_PENDING"
+
+
+def test_a_report_by_order_that_fits_one_return_goes_to_it_whole(client: TestClient) -> None:
+    seed_reference(client)
+    first = create_return(client)
+    body = {
+        "orderId": ORDER_ID,
+        "items": [{"orderLineItemId": LINE_ID, "quantity": 1, "action": "APPROVED"}],
+    }
+    answer = ok(client.post("/warehouse-reports", json=body), 201)
+    assert answer["matchedReturns"] == [
+        {"returnId": first["returnId"], "warehouseReportId": answer["warehouseReportId"]}
+    ]
+    # By returnId the answer keeps the reference's shape.
+    second = create_return(client)
+    by_id = ok(
+        client.post("/warehouse-reports", json={**body, "returnId": second["returnId"]}), 201
+    )
+    assert "matchedReturns" not in by_id
+
+
+def test_a_report_by_order_with_no_room_changes_nothing(client: TestClient) -> None:
+    seed_reference(client)
+    first = create_return(client)
+    second = create_return(client)
+    body = {
+        "orderId": ORDER_ID,
+        "items": [
+            {"orderLineItemId": LINE_ID, "quantity": 1, "action": "APPROVED"},
+            {"orderLineItemId": LINE_ID, "quantity": 2, "action": "DENIED"},
+        ],
+    }
+    refused = client.post("/warehouse-reports", json=body)
+    assert refused.status_code == 400
+    assert refused.json()["errors"] == [
+        {
+            "location": "body",
+            "path": "items[1]",
+            "code": "NO_MATCHING_RETURN",
+            "message": f"order '{ORDER_ID}' has no return awaiting inspection with room for "
+            f"2 unit(s) of orderLineItemId='{LINE_ID}'",
+        }
+    ]
+    for ret in (first, second):
+        assert ok(client.get(f"/returns/{ret['returnId']}"))["status"] == "CONFIRMED"
+    assert ok(client.get("/refund-transactions"))["data"] == []
+
+
+def test_a_cancelled_return_s_items_stay_pending_as_the_document_says(client: TestClient) -> None:
+    seed_reference(client)
+    created = create_return(client)
+    cancelled = ok(client.post(f"/returns/{created['returnId']}/cancel"))
+    assert [i["status"] for i in cancelled["items"]] == ["PENDING"]
+    spec = load_spec("current")
+    operation = spec["paths"]["/returns/{returnId}/cancel"]["post"]
+    assert "keep their status (PENDING)" in operation["description"]
+    assert "CANCELLED" not in spec["components"]["schemas"]["ReturnItemStatus"]["enum"]

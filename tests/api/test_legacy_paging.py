@@ -1,4 +1,5 @@
-"""L1's Spring-style pages: page from 0, size 1..100, afterId, afterDate, sort."""
+"""L1's Spring-style pages: page from 0, size from 1 (capped to 2000), afterId, afterDate,
+sort."""
 
 from __future__ import annotations
 
@@ -69,6 +70,18 @@ def test_size_100_takes_everything_in_one_page(five_returns: TestClient) -> None
     assert (body["totalPages"], body["totalElements"], len(body["content"])) == (1, 5, 5)
 
 
+@pytest.mark.parametrize(
+    ("size", "used"), [(101, 101), (2000, 2000), (2001, 2000), (2**63 - 1, 2000)]
+)
+def test_a_size_over_2000_is_capped_as_spring_data_caps_it(
+    five_returns: TestClient, size: int, used: int
+) -> None:
+    body = page(five_returns, f"page=0&size={size}")
+    assert body == {**body, "totalPages": 1, "size": used, "number": 0}
+    assert len(body["content"]) == 5
+    assert page(five_returns, f"page=1&size={size}")["content"] == []
+
+
 def test_after_id_keeps_greater_ids_and_the_totals_count_only_those(
     five_returns: TestClient,
 ) -> None:
@@ -125,7 +138,7 @@ def test_sorting_happens_before_paging(five_returns: TestClient) -> None:
         ("page=one&size=10", "page", "INVALID_TYPE"),
         ("page=0&page=1&size=10", "page", "REPEATED"),
         ("page=0&size=0", "size", "OUT_OF_RANGE"),
-        ("page=0&size=101", "size", "OUT_OF_RANGE"),
+        ("page=0&size=9223372036854775808", "size", "OUT_OF_RANGE"),
         ("page=0&size=1.5", "size", "INVALID_TYPE"),
         ("page=0&size=10&afterId=-1", "afterId", "OUT_OF_RANGE"),
         ("page=0&size=10&afterId=x", "afterId", "INVALID_TYPE"),

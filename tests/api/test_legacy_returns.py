@@ -170,6 +170,15 @@ def test_the_detail_has_every_field_of_the_guide(client: TestClient, runtime: Ru
     }
 
 
+def test_a_variant_update_keeps_the_legacy_product_variant_properties(client: TestClient) -> None:
+    seed(client)
+    create_return(client)
+    renamed = {"sku": "51009M", "title": "Black Medium"}
+    ok(client.put("/products/33/variants/1498-231", json=renamed))
+    variant = detail(client, 1)["items"][0]["productVariant"]
+    assert variant == {**SKIRT_M, "variantTitle": "Black Medium"}
+
+
 def test_a_legacy_report_makes_the_refund_the_current_api_completes(
     client: TestClient, runtime: Runtime
 ) -> None:

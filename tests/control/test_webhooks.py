@@ -389,3 +389,21 @@ def test_a_reset_forgets_events_and_control_subscriptions_but_not_the_command_li
         ids = [r.webhook_id for r in rx.snapshot()]
         assert ids[0] != ids[1]  # webhook-ids are never reused while the server runs
     closed.close()
+
+
+def test_refund_pending_the_reference_s_name_subscribes_to_the_refund_event(
+    http: httpx.Client, rx: Receiver
+) -> None:
+    created = subscribe(http, "shop", rx.url, eventTypes=["refund.pending"])
+    # Stored and shown by the event type's own name.
+    assert created["eventTypes"] == ["REFUND_PENDING_EXTERNAL"]
+    helpers.inspect(http, helpers.open_return(http))  # CREATED, ARRIVED, REFUND_PENDING
+    (request,) = wait_until(rx.snapshot, what="the REFUND_PENDING_EXTERNAL delivery")
+    assert orjson.loads(request.body)["type"] == "REFUND_PENDING_EXTERNAL"
+    by_alias = ok(http.get("/_mock/webhooks/events", params={"type": "refund.pending"}))["data"]
+    by_name = ok(http.get("/_mock/webhooks/events", params={"type": "REFUND_PENDING_EXTERNAL"}))
+    assert by_alias == by_name["data"] and len(by_alias) == 1
+    refused = http.post(
+        SUBSCRIPTIONS, json={"merchant": "shop", "url": rx.url, "eventTypes": ["refund.done"]}
+    )
+    assert refused.status_code == 400

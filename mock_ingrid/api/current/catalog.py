@@ -20,7 +20,8 @@ endpoint = api_endpoint(ERRORS)
 @endpoint
 async def upsert_product(request: Request, m: Merchant) -> Response:
     body = await read_model(request, ProductBody)
-    product, created = catalog.upsert_product(m, body.to_command())
+    stored = m.products.get(body.product_id)
+    product, created = catalog.upsert_product(m, body.to_command(stored))
     return json_response(render.product(product), 201 if created else 200)
 
 
@@ -51,8 +52,9 @@ async def patch_product(request: Request, m: Merchant) -> Response:
 @endpoint
 async def upsert_variant(request: Request, m: Merchant) -> Response:
     product_id = request.path_params["productId"]
-    m.require_product(product_id)
+    product = m.require_product(product_id)
     body = await read_model(request, VariantBody)
     variant_id = path_identifier(request, "variantId")
-    variant, created = catalog.upsert_variant(m, product_id, body.to_command(variant_id))
+    command = body.to_command(variant_id, product.variants.get(variant_id))
+    variant, created = catalog.upsert_variant(m, product_id, command)
     return json_response(render.variant(variant), 201 if created else 200)

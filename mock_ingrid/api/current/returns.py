@@ -37,7 +37,10 @@ async def cancel_return(request: Request, m: Merchant) -> Response:
 @endpoint
 async def create_warehouse_report(request: Request, m: Merchant) -> Response:
     body = await read_model(request, WarehouseReportBody)
-    report = warehouse.submit_report(m, body.to_command())
+    reports = warehouse.submit_reports(m, body.to_command())
     # The reference answers every accepted report as PROCESSING; what processing
     # did is visible on the return and its refund transaction.
-    return json_response(render.warehouse_report(report, ReportStatus.PROCESSING), 201)
+    if body.return_id is None and body.shipment_tracking_reference is None:
+        # Matched by orderId alone: the answer says which returns it went to.
+        return json_response(render.spread_report(reports, ReportStatus.PROCESSING), 201)
+    return json_response(render.warehouse_report(reports[0], ReportStatus.PROCESSING), 201)

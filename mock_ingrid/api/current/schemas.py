@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
+from pydantic.alias_generators import to_camel
 
 from mock_ingrid.api.types import (
     WIRE_CONFIG,
@@ -18,6 +19,7 @@ from mock_ingrid.api.types import (
     ShortText,
     Text,
     Uri,
+    WholeNumber,
 )
 from mock_ingrid.domain.commands import (
     LineItemInput,
@@ -30,7 +32,7 @@ from mock_ingrid.domain.commands import (
     ShipmentLineInput,
     VariantInput,
 )
-from mock_ingrid.domain.model import ReportAction, ReportProcessing
+from mock_ingrid.domain.model import Product, ReportAction, ReportProcessing, Variant
 from mock_ingrid.money import ZERO
 
 
@@ -77,24 +79,42 @@ class VariantBody(Wire):
     sku: Identifier
     title: ShortText | None = None
     bar_code: ShortText | None = None
-    weight_in_grams: Annotated[int, Field(ge=0, le=10_000_000)] | None = None
+    weight_in_grams: Annotated[int, WholeNumber, Field(ge=0, le=10_000_000)] | None = None
     image_src: Uri | None = None
     image_srcs: Annotated[list[Uri], Field(max_length=100)] | None = None
     tags: Annotated[list[ShortText], Field(max_length=100)] | None = None
     hs_code: ShortText | None = None
     manufacturing_country: ShortText | None = None
     properties: Annotated[list[VariantProperty], Field(max_length=100)] | None = None
-    available_inventory: Annotated[int, Field(ge=-1_000_000_000, le=1_000_000_000)] | None = None
+    available_inventory: (
+        Annotated[int, WholeNumber, Field(ge=-1_000_000_000, le=1_000_000_000)] | None
+    ) = None
 
-    def to_command(self, variant_id: str) -> VariantInput:
+    def to_command(self, variant_id: str, stored: Variant | None = None) -> VariantInput:
+        """The variant to store: the fields sent, over ``stored`` (the variant as it is).
+
+        An upsert of an existing variant changes the fields sent and keeps the others
+        (the reference's PUT example leaves out ``hsCode`` and ``properties`` and its
+        answer still has them); a field sent as null is cleared. ``sku`` is required.
+        """
+        sent = self.model_fields_set
+        title = self.title if stored is None or "title" in sent else stored.title
+        if stored is None or "properties" in sent:
+            properties = [
+                p.model_dump(by_alias=True, exclude_none=True) for p in self.properties or []
+            ]
+        else:
+            properties = list(stored.properties)
+        details = self.dump(*_VARIANT_DETAILS)
+        if stored is not None:
+            kept = {to_camel(name) for name in _VARIANT_DETAILS if name not in sent}
+            details = {**{k: v for k, v in stored.details.items() if k in kept}, **details}
         return VariantInput(
             variant_id=variant_id,
             sku=self.sku,
-            title=self.title,
-            properties=[
-                p.model_dump(by_alias=True, exclude_none=True) for p in self.properties or []
-            ],
-            details=self.dump(*_VARIANT_DETAILS),
+            title=title,
+            properties=properties,
+            details=details,
         )
 
 
@@ -119,13 +139,17 @@ class ProductBody(ProductPatch):
     title: ShortText
     variants: Annotated[list[ProductVariant], Field(max_length=1_000)] | None = None
 
-    def to_command(self) -> ProductInput:
+    def to_command(self, stored: Product | None = None) -> ProductInput:
+        """The product to store; its variants merge over ``stored``'s (see VariantBody)."""
+        stored_variants = stored.variants if stored is not None else {}
         return ProductInput(
             product_id=self.product_id,
             title=self.title,
             product_number=self.product_number,
             details=self.dump(*_PRODUCT_DETAILS),
-            variants=[v.to_command(v.variant_id) for v in self.variants]
+            variants=[
+                v.to_command(v.variant_id, stored_variants.get(v.variant_id)) for v in self.variants
+            ]
             if self.variants is not None
             else None,
         )
@@ -205,7 +229,7 @@ class Shipment(Wire):
 
 class OrderPatch(Wire):
     order_name: ShortText | None = None
-    order_number: Annotated[int, Field(ge=0, le=2**63 - 1)] | None = None
+    order_number: Annotated[int, WholeNumber, Field(ge=0, le=2**63 - 1)] | None = None
     currency_code: CurrencyCode | None = None
     shipping_cost: Money | None = None
     total_amount: Money | None = None

@@ -1,7 +1,8 @@
 """Spring Data style pages: ``page`` (from 0) and ``size`` required, ``sort`` repeatable.
 
-A page past the last one is empty, not an error (as in Spring Data); every
-other bad value is a 400 that names the parameter.
+A page past the last one is empty, not an error, and a size over 2000 is capped to
+2000 (both as in Spring Data); every other bad value is a 400 that names the
+parameter.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from mock_ingrid.domain.errors import Problem
 
 T = TypeVar("T")
 
-MAX_SIZE = 100
+# Spring Data's default spring.data.web.pageable.max-page-size: a larger size is
+# capped to it (answered in ``size``), not refused.
+MAX_SIZE = 2_000
 _DIRECTIONS = {"asc": False, "desc": True}
 
 
@@ -39,7 +42,7 @@ class PageRequest:
 def page_request(request: Request, sortable: Sequence[str]) -> PageRequest:
     return PageRequest(
         page=required_int(request, "page", 0),
-        size=required_int(request, "size", 1, MAX_SIZE),
+        size=min(required_int(request, "size", 1), MAX_SIZE),
         sort=parse_sort(query_values(request, "sort"), sortable),
     )
 

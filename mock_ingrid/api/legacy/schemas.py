@@ -6,12 +6,19 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from mock_ingrid.api.types import WIRE_CONFIG, Identifier, Quantity, ShortText, Text
+from mock_ingrid.api.types import (
+    WIRE_CONFIG,
+    Identifier,
+    Quantity,
+    ShortText,
+    Text,
+    WholeNumber,
+)
 from mock_ingrid.domain.commands import ReportInput, ReportItemInput
 from mock_ingrid.domain.model import ReportAction, ReportProcessing
 
 # Integer ids were Java longs in the legacy service.
-LegacyId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+LegacyId = Annotated[int, WholeNumber, Field(ge=1, le=2**63 - 1)]
 Sku = Annotated[str, Field(min_length=1, max_length=1_024)]
 
 
