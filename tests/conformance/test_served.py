@@ -1,6 +1,12 @@
 """Each document against a real ``mock-ingrid serve`` started with ``--api-key`` (so
-authentication is really checked): every check schemathesis has, 100 examples per
-operation, then the stateful phase over the current document's links.
+authentication is really checked): every check schemathesis has, then the stateful
+phase over the current document's links.
+
+The suite makes ``CI_EXAMPLES`` (25) examples per operation here, seeded: the in-process
+run of test_schemathesis.py already makes 100 per operation against the same code, and
+100 more over HTTP would take several minutes of the suite's ten on two cores.
+``scripts/conformance-served`` runs this module with 100 examples per operation (the
+issue's figure, ``MOCK_INGRID_SERVED_EXAMPLES``); docs/conformance.md gives its result.
 
 Two checks are replaced or left out, each for a stated reason:
 
@@ -10,11 +16,16 @@ Two checks are replaced or left out, each for a stated reason:
   description of that response (an unknown product, a return in the wrong status, ...):
   the business rules a JSON Schema cannot express. Any other refusal fails.
 - ``object_level_authorization`` needs two users' resources configured for it.
+
+Operations with a known server bug owned by another item of issue 14 run apart, as a
+strict xfail naming the item (``KNOWN_FAILURES``): the day the bug is fixed, the xfail
+fails and is removed.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -31,7 +42,8 @@ from tests.server import running_server
 
 pytestmark = pytest.mark.slow
 
-SERVED_EXAMPLES = 100
+CI_EXAMPLES = 25
+SERVED_EXAMPLES = int(os.environ.get("MOCK_INGRID_SERVED_EXAMPLES", str(CI_EXAMPLES)))
 STATEFUL_MACHINES = 25
 STATEFUL_STEPS = 10
 
@@ -60,28 +72,44 @@ def documented_rules(case: Case[Any], status: int) -> str:
     return f"{raw.get('description', '')}\n{response.get('description', '')}"
 
 
-@schemathesis.check
+def error_code(response: schemathesis.Response) -> str:
+    """The refusal's code: ``code`` in the current and control error bodies, the first
+    ``errors[].code`` in the legacy (Spring) one, which has no ``code`` of its own."""
+    try:
+        body = json.loads(response.content)
+    except ValueError:
+        return ""
+    if not isinstance(body, dict):
+        return ""
+    code = body.get("code")
+    errors = body.get("errors")
+    if code is None and isinstance(errors, list) and errors and isinstance(errors[0], dict):
+        code = errors[0].get("code")
+    return code if isinstance(code, str) else ""
+
+
 def refusal_is_a_documented_rule(
     ctx: schemathesis.CheckContext, response: schemathesis.Response, case: Case[Any]
 ) -> bool | None:
     """A schema-valid request refused with 4xx: the error code must be a rule the
-    operation names. 401 is left to the authentication checks."""
+    operation names. 401 is left to the authentication checks.
+
+    Passed to this module's calls only (``additional_checks``), never registered with
+    ``@schemathesis.check``: a registered check joins every schemathesis run of the
+    process, and the in-process runs of test_schemathesis.py have no such rule."""
     meta = case.meta
     if meta is None or not meta.generation.mode.is_positive:
         return None
     if not 400 <= response.status_code < 500 or response.status_code == 401:
         return None
-    try:
-        code = json.loads(response.content).get("code", "")
-    except (ValueError, AttributeError):
-        code = ""
+    code = error_code(response)
     documented = documented_rules(case, response.status_code)
     if code and code in documented:
         return None
     # An id in the path that names nothing: the operation's 404 says so in words.
     if (
         response.status_code == 404
-        and code.endswith("_NOT_FOUND")
+        and (code == "NOT_FOUND" or code.endswith("_NOT_FOUND"))
         and any(words in documented.lower() for words in NOT_FOUND_WORDS)
     ):
         return None
@@ -92,10 +120,34 @@ def refusal_is_a_documented_rule(
     )
 
 
+CHECKS = [refusal_is_a_documented_rule]
+
+
 def served(document: str) -> Any:
     schema = schemathesis.openapi.from_dict(load_spec(document))
     configure(schema, SERVED_EXAMPLES)
     return schema
+
+
+# (document, method, path) -> why its schema-valid requests are refused today.
+KNOWN_FAILURES = {
+    ("legacy", "POST", "/merchant/items/returned"): "issue 14 item 3: a whole-number "
+    "decimal (returnId 911.0, quantity 1883.0) is refused with 400 INVALID_TYPE, though "
+    "JSON Schema 2020-12 counts it as an integer",
+}
+
+
+def known(document: str) -> Any:
+    def matches(ctx: Any) -> bool:
+        operation = ctx.operation
+        return (document, operation.method.upper(), operation.path) in KNOWN_FAILURES
+
+    return matches
+
+
+def known_reason(document: str) -> str:
+    reasons = [why for (doc, _, _), why in KNOWN_FAILURES.items() if doc == document]
+    return "; ".join(reasons)
 
 
 current, legacy, control = served("current"), served("legacy"), served("control")
@@ -103,17 +155,23 @@ current, legacy, control = served("current"), served("legacy"), served("control"
 
 @current.parametrize()
 def test_current_served(case: Case[Any], base_url: str) -> None:
-    case.call_and_validate(base_url=base_url)
+    case.call_and_validate(base_url=base_url, additional_checks=CHECKS)
 
 
-@legacy.parametrize()
+@legacy.exclude(known("legacy")).parametrize()
 def test_legacy_served(case: Case[Any], base_url: str) -> None:
-    case.call_and_validate(base_url=base_url)
+    case.call_and_validate(base_url=base_url, additional_checks=CHECKS)
+
+
+@pytest.mark.xfail(strict=True, reason=known_reason("legacy"))
+@legacy.include(known("legacy")).parametrize()
+def test_legacy_served_known_failures(case: Case[Any], base_url: str) -> None:
+    case.call_and_validate(base_url=base_url, additional_checks=CHECKS)
 
 
 @control.parametrize()
 def test_control_served(case: Case[Any], base_url: str) -> None:
-    case.call_and_validate(base_url=base_url)
+    case.call_and_validate(base_url=base_url, additional_checks=CHECKS)
 
 
 class ServedWorkflow(current.as_state_machine()):  # type: ignore[misc]
@@ -124,6 +182,17 @@ class ServedWorkflow(current.as_state_machine()):  # type: ignore[misc]
 
     def get_call_kwargs(self, case: Case[Any]) -> dict[str, Any]:
         return {"base_url": _URL[0]}
+
+    def validate_response(
+        self,
+        response: schemathesis.Response,
+        case: Case[Any],
+        additional_checks: list[Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().validate_response(
+            response, case, additional_checks=[*(additional_checks or []), *CHECKS], **kwargs
+        )
 
 
 def test_current_links_served(base_url: str) -> None:

@@ -389,3 +389,16 @@ def test_a_reset_forgets_events_and_control_subscriptions_but_not_the_command_li
         ids = [r.webhook_id for r in rx.snapshot()]
         assert ids[0] != ids[1]  # webhook-ids are never reused while the server runs
     closed.close()
+
+
+@pytest.mark.parametrize(
+    "path", [SUBSCRIPTIONS, "/_mock/webhooks/events", "/_mock/webhooks/deliveries"]
+)
+def test_a_blank_merchant_filter_is_refused_as_control_json_says(client: Any, path: str) -> None:
+    """control.json gives the ``merchant`` filter minLength 1: a blank one is a 400
+    naming the parameter, not a filter that silently matches nothing."""
+    refused = client.get(path, params={"merchant": ""})
+    assert refused.status_code == 400, refused.text
+    body = refused.json()
+    assert body["code"] == "INVALID_PARAMETER"
+    assert body["errors"][0]["path"] == "merchant"
