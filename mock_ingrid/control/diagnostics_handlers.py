@@ -69,7 +69,18 @@ def _as_float(value: Any) -> Any:
 
 
 def _status_or_class(value: Any) -> int | str | None:
-    """A status (100 to 599) or a class of them (``4xx``); None when it is neither."""
+    """A status (100 to 599) or a class of them (``4xx``); None when it is neither.
+
+    A whole-number decimal (``404.0``) is a status: JSON Schema 2020-12, the documents'
+    dialect, counts it as an integer (issue 14 item 3)."""
+    if isinstance(value, float | Decimal):
+        try:
+            whole = int(value)
+        except (ValueError, OverflowError):  # NaN, infinities
+            return None
+        if whole != value:
+            return None
+        value = whole
     if isinstance(value, int) and not isinstance(value, bool) and 100 <= value <= 599:
         return value
     if isinstance(value, str) and re.fullmatch(STATUS_CLASS_PATTERN, value):
