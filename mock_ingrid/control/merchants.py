@@ -94,7 +94,7 @@ async def list_merchants(request: Request) -> Response:
 
 
 async def create_merchant(request: Request) -> Response:
-    body = await read_control_body(request, MerchantBody, nullable={"settings"})
+    body = await read_control_body(request, MerchantBody)
     runtime = runtime_of(request)
     require_accepted(runtime.settings.api_keys, body.api_key, "apiKey", "body")
     if body.api_key in runtime.state.merchants:

@@ -216,6 +216,20 @@ def _param(request: Request, name: str) -> str | None:
     return values[0] if values else None
 
 
+def _merchant_param(request: Request) -> str | None:
+    """The ``merchant`` filter: an API key is never empty (control.json: minLength 1),
+    so a blank value is refused rather than read as a merchant that matches nothing."""
+    merchant = _param(request, "merchant")
+    if merchant == "":
+        raise ApiError(
+            400,
+            "INVALID_PARAMETER",
+            "query parameter 'merchant': a value is required",
+            [Problem("merchant", "REQUIRED", "a value is required", location="query")],
+        )
+    return merchant
+
+
 def _require_subscription(request: Request) -> Subscription:
     subscription_id = request.path_params["subscriptionId"]
     found = _hooks(request).subscriptions.get(subscription_id)
@@ -243,7 +257,7 @@ def _require_delivery(request: Request) -> Delivery:
 
 
 def _message_filter(request: Request) -> Callable[[Message], bool]:
-    merchant = _param(request, "merchant")
+    merchant = _merchant_param(request)
     event_type = enum_param(request, "type", (*EVENT_TYPES, *EVENT_TYPE_ALIASES))
     event_type = EVENT_TYPE_ALIASES.get(event_type, event_type) if event_type else None
     return_id = _param(request, "returnId")
@@ -280,7 +294,7 @@ def _delivery_filter(request: Request) -> Callable[[Delivery], bool]:
 
 async def list_subscriptions(request: Request) -> Response:
     """A merchant's subscriptions, including those for every merchant (from the command line)."""
-    return _data(_hooks(request).subscriptions.all(_param(request, "merchant")), subscription_json)
+    return _data(_hooks(request).subscriptions.all(_merchant_param(request)), subscription_json)
 
 
 async def create_subscription(request: Request) -> Response:

@@ -36,8 +36,16 @@ def test_null_progression_policy_is_refused(client: TestClient) -> None:
     assert client.get("/_mock/progression").json() == before
 
 
+def test_settings_null_is_refused_as_a_spring_service_would(client: TestClient) -> None:
+    """control.json types ``settings`` as an object: null is a 400 that changes nothing."""
+    refused = client.post("/_mock/merchants", json={"apiKey": "m-null", "settings": None})
+    assert refused.status_code == 400, refused.text
+    assert refused.json()["errors"][0]["path"] == "settings"
+    assert client.get("/_mock/merchants/m-null").status_code == 404
+
+
 def test_documented_nullable_control_fields_still_take_null(client: TestClient) -> None:
-    created = client.post("/_mock/merchants", json={"apiKey": "m-null", "settings": None})
+    created = client.post("/_mock/merchants", json={"apiKey": "m-null"})
     assert created.status_code == 201, created.text
     patched = client.patch("/_mock/merchants/m-null", json={"returnWindowDays": None})
     assert patched.status_code == 200, patched.text

@@ -200,3 +200,11 @@ def test_an_unknown_merchant_is_refused_when_keys_are_restricted() -> None:
     with control_client(frozen(api_keys=frozenset({"test-key"}))) as (client, _):
         response = client.post(FAULTS, json={"status": 500, "merchant": "nobody"})
         assert response.status_code == 400 and response.json()["code"] == "UNKNOWN_MERCHANT"
+
+
+def test_whole_number_decimals_are_integers_as_json_schema_says(client: TestClient) -> None:
+    """JSON Schema 2020-12 (control.json's dialect) counts 503.0 as an integer."""
+    created = add_rule(client, status=503.0, times=1.0, latencyMs=0.0)
+    assert (created["status"], created["times"]) == (503, 1)
+    assert client.get("/products").status_code == 503
+    assert client.post(FAULTS, json={"status": 503.5}).status_code == 400

@@ -180,6 +180,11 @@ def test_verify_answers_200_with_the_count(client: TestClient) -> None:
     assert ok(client.post(VERIFY, json=body)) == {"matched": 2}
     body = {"method": "GET", "path": "/returns", "count": 0}
     assert ok(client.post(VERIFY, json=body)) == {"matched": 0}
+    # A whole-number decimal is an integer in the documents' dialect (JSON Schema 2020-12).
+    body = {"method": "POST", "path": "/products", "status": 201.0, "atLeast": 1.0}
+    assert ok(client.post(VERIFY, json=body)) == {"matched": 1}
+    body = {"method": "POST", "path": "/products", "count": 1.5}
+    assert client.post(VERIFY, json=body).status_code == 400
 
 
 def test_verify_answers_409_with_the_near_misses(client: TestClient) -> None:

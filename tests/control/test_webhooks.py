@@ -407,3 +407,16 @@ def test_refund_pending_the_reference_s_name_subscribes_to_the_refund_event(
         SUBSCRIPTIONS, json={"merchant": "shop", "url": rx.url, "eventTypes": ["refund.done"]}
     )
     assert refused.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "path", [SUBSCRIPTIONS, "/_mock/webhooks/events", "/_mock/webhooks/deliveries"]
+)
+def test_a_blank_merchant_filter_is_refused_as_control_json_says(client: Any, path: str) -> None:
+    """control.json gives the ``merchant`` filter minLength 1: a blank one is a 400
+    naming the parameter, not a filter that silently matches nothing."""
+    refused = client.get(path, params={"merchant": ""})
+    assert refused.status_code == 400, refused.text
+    body = refused.json()
+    assert body["code"] == "INVALID_PARAMETER"
+    assert body["errors"][0]["path"] == "merchant"
