@@ -16,6 +16,7 @@ from mock_ingrid.jsonio import dumps
 from mock_ingrid.runtime import Runtime
 
 JSON_TYPE = "application/json"
+_KEY = b"x-api-key"
 
 
 class ErrorRenderer(Protocol):
@@ -43,7 +44,10 @@ def runtime_of(request: Request) -> Runtime:
 def authenticate(request: Request, runtime: Runtime | None = None) -> Merchant:
     """The merchant of the call's ``x-api-key``; ``runtime.state.release`` it when done."""
     runtime = runtime or runtime_of(request)
-    values = request.headers.getlist("x-api-key")
+    # Read from the ASGI scope's header list (names come lowercased): what
+    # ``request.headers.getlist`` returns, without building a ``Headers`` for a GET
+    # that reads no other header.
+    values = [value.decode("latin-1") for name, value in request.scope["headers"] if name == _KEY]
     if not values:
         raise ApiError(401, "UNAUTHORIZED", "the x-api-key header is missing")
     if len(values) > 1:
