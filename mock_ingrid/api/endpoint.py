@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from mock_ingrid.api.errors import ApiError
 from mock_ingrid.domain.errors import DomainError, Problem
@@ -16,6 +16,7 @@ from mock_ingrid.jsonio import dumps
 from mock_ingrid.runtime import Runtime
 
 JSON_TYPE = "application/json"
+_KEY = b"x-api-key"
 
 
 class ErrorRenderer(Protocol):
@@ -27,16 +28,11 @@ class ErrorRenderer(Protocol):
 Handler = Callable[[Request, Merchant], Awaitable[Response]]
 
 
-class JsonResponse(JSONResponse):
-    """Starlette's ``JSONResponse``, rendered by ``jsonio.dumps`` (amounts as JSON
-    numbers from their ``Decimal``, instants in UTC with ``Z``)."""
-
-    def render(self, content: Any) -> bytes:
-        return dumps(content)
-
-
 def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    return JsonResponse(data, status, headers)
+    """``data`` rendered by ``jsonio.dumps`` (amounts as JSON numbers from their
+    ``Decimal``, instants in UTC with ``Z``), as a plain ``Response`` of those bytes:
+    what Starlette's ``JSONResponse`` does, without its subclass's extra render step."""
+    return Response(dumps(data), status, headers, JSON_TYPE)
 
 
 def runtime_of(request: Request) -> Runtime:
@@ -48,7 +44,10 @@ def runtime_of(request: Request) -> Runtime:
 def authenticate(request: Request, runtime: Runtime | None = None) -> Merchant:
     """The merchant of the call's ``x-api-key``; ``runtime.state.release`` it when done."""
     runtime = runtime or runtime_of(request)
-    values = request.headers.getlist("x-api-key")
+    # Read from the ASGI scope's header list (names come lowercased): what
+    # ``request.headers.getlist`` returns, without building a ``Headers`` for a GET
+    # that reads no other header.
+    values = [value.decode("latin-1") for name, value in request.scope["headers"] if name == _KEY]
     if not values:
         raise ApiError(401, "UNAUTHORIZED", "the x-api-key header is missing")
     if len(values) > 1:

@@ -33,6 +33,9 @@ from starlette.datastructures import URLPath
 from starlette.routing import BaseRoute, Match, NoMatchFound, Route, Router
 from starlette.types import Receive, Scope, Send
 
+# The scope key of the router ``matches`` chose for the request.
+ROUTER_KEY = "mock_ingrid.segment_router"
+
 
 def _first_segment(path: str) -> str:
     return path[1:].split("/", 1)[0]
@@ -63,12 +66,16 @@ class IndexedRoutes(BaseRoute):
         }
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
-        if scope["type"] == "http" and _first_segment(_route_path(scope)) in self.routers:
-            return Match.FULL, {}
+        if scope["type"] == "http":
+            router = self.routers.get(_first_segment(_route_path(scope)))
+            if router is not None:
+                # Starlette merges the child scope into the request's: ``handle`` finds
+                # the router chosen here without splitting the path again.
+                return Match.FULL, {ROUTER_KEY: router}
         return Match.NONE, {}
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await self.routers[_first_segment(_route_path(scope))](scope, receive, send)
+        await scope[ROUTER_KEY](scope, receive, send)
 
     def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:
         for router in self.routers.values():
