@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from mock_ingrid.api.body import read_text, validate_model
-from mock_ingrid.api.endpoint import JsonResponse, json_response, runtime_of
+from mock_ingrid.api.endpoint import json_response, runtime_of
 from mock_ingrid.api.errors import ApiError
 from mock_ingrid.api.types import WIRE_CONFIG
 from mock_ingrid.control.common import (
@@ -143,7 +143,8 @@ async def export_snapshot(request: Request) -> Response:
     key = request.query_params.get("merchant")
     if key is not None and key not in runtime.state.merchants:
         raise ApiError(404, "MERCHANT_NOT_FOUND", f"merchant '{key}' was not found")
-    return JsonResponse(b"".join(encode_state(runtime.state, key)))
+    # (already JSON: written as is, not rendered again)
+    return Response(b"".join(encode_state(runtime.state, key)), media_type="application/json")
 
 
 async def replace_snapshot(request: Request) -> Response:
