@@ -85,12 +85,19 @@ def _lifespan(runtime: Runtime) -> Callable[[Starlette], AbstractAsyncContextMan
         warm_up = asyncio.get_running_loop().call_later(WARM_UP_SECONDS, load_client)
         try:
             yield
-        finally:
+        except asyncio.CancelledError:
+            # A forced exit (a third signal): uvicorn skipped the app's shutdown, and
+            # the end of the event loop cancels this task with every other one. There
+            # is nothing left to wait for (``cli.serve`` saves after serving), and a
+            # cancellation let through would be logged as a failed shutdown.
             warm_up.cancel()
             ticker.cancel()
-            await runtime.persistence.stop()
-            await runtime.webhooks.stop(runtime.grace_left())
-            runtime.persistence.save_at_stop()
+            return
+        warm_up.cancel()
+        ticker.cancel()
+        await runtime.persistence.stop()
+        await runtime.webhooks.stop(runtime.grace_left())
+        runtime.persistence.save_at_stop()
 
     return lifespan
 

@@ -1,5 +1,6 @@
 """A stop always finishes, with the state saved: a stalled client, a latency fault or
-a webhook flush cannot hold it past the grace; a second signal saves at once; a save
+a webhook flush cannot hold it past the grace; a second signal saves at once, and a
+third still saves; a save
 that fails is an exit status of 1 with the reason, and leaves nothing behind."""
 
 from __future__ import annotations
@@ -142,6 +143,33 @@ def test_a_second_signal_stops_at_once_and_still_saves(tmp_path: Path) -> None:
         server.signal(signal.SIGINT)
         assert server.wait() == 0, server.stderr
         stalled.close()
+    assert "Traceback" not in server.stderr and "KeyboardInterrupt" not in server.stderr
+    with serving(state_file) as server, server.http(headers=KEY) as http:
+        assert ok(http.get("/_mock/state")) == before
+
+
+def test_a_third_signal_stops_waiting_for_anything_and_still_saves(tmp_path: Path) -> None:
+    """The third skips the app's shutdown (uvicorn's force exit): the server saves
+    after serving instead, and exits as after any stop."""
+    state_file = tmp_path / "state.json"
+    args = ("--shutdown-grace", "3600", "--save-interval", "0", "--log-level", "info")
+    with serving(state_file, *args) as server:
+        with server.http(headers=KEY) as http:
+            seed_reference(http)  # type: ignore[arg-type]
+            before = ok(http.get("/_mock/state"))
+        stalled = _stall(server)
+        server.signal(signal.SIGTERM)
+        eventually(lambda: not _accepts(server), "the server stopping after the first")
+        # The second and the third: two signals sent at once may arrive as one (and the
+        # second alone would let the stop go on), so they go to the stopped process,
+        # which takes both as it resumes, before its event loop runs again.
+        server.signal(signal.SIGSTOP)
+        server.signal(signal.SIGINT)
+        server.signal(signal.SIGTERM)
+        server.signal(signal.SIGCONT)
+        assert server.wait() == 0, server.stderr
+        stalled.close()
+    assert "Waiting for application shutdown" not in server.stderr  # skipped: the third
     assert "Traceback" not in server.stderr and "KeyboardInterrupt" not in server.stderr
     with serving(state_file) as server, server.http(headers=KEY) as http:
         assert ok(http.get("/_mock/state")) == before
