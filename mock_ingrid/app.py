@@ -25,6 +25,7 @@ from mock_ingrid.control.routes import ROUTES as CONTROL_ROUTES
 from mock_ingrid.persistence import CountChanges
 from mock_ingrid.runtime import Runtime
 from mock_ingrid.settings import Settings
+from mock_ingrid.ui.routes import ROUTES as UI_ROUTES
 from mock_ingrid.webhooks.dispatcher import load_client
 
 logger = logging.getLogger("mock_ingrid")
@@ -126,7 +127,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     """Build the app. State is created here, eagerly: test clients may skip lifespan."""
     runtime = runtime or Runtime.build(settings or Settings())
     app = Starlette(
-        routes=[IndexedRoutes([*CURRENT_ROUTES, *LEGACY_ROUTES, *CONTROL_ROUTES])],
+        routes=[IndexedRoutes([*CURRENT_ROUTES, *LEGACY_ROUTES, *CONTROL_ROUTES, *UI_ROUTES])],
         exception_handlers={
             HTTPException: _http_error,
             ApiError: _api_error,

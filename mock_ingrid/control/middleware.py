@@ -30,6 +30,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from mock_ingrid.control import guard
 from mock_ingrid.control.faults import Fault, FaultSyntaxError, parse_fault_header
 from mock_ingrid.control.journal import Entry, Headers
+from mock_ingrid.ui import session
 
 if TYPE_CHECKING:
     from mock_ingrid.control.diagnostics_state import Diagnostics
@@ -81,8 +82,14 @@ class ControlMiddleware:
             await _reply(send, refused.status, body, [])
             return
         token = self.runtime.settings.admin_token
-        if token is not None and path != HEALTH_PATH:
-            problem = admin_token_problem(scope["headers"], token)
+        if token is not None and path != HEALTH_PATH and not session.exempt(scope["method"], path):
+            headers = scope["headers"]
+            problem = admin_token_problem(headers, token)
+            if problem is not None and session.cookie_carries(headers, token):
+                problem = None
+            if problem is not None and scope["method"] == "GET" and session.wants_page(headers):
+                await _reply(send, 401, session.sign_in_html(), session.SIGN_IN_HEADERS, media=[])
+                return
             if problem is not None:
                 challenge = [(b"www-authenticate", b'Bearer realm="mock-ingrid control"')]
                 await _reply(send, 401, error_json("UNAUTHORIZED", problem), challenge)
@@ -239,10 +246,12 @@ class _Exchange:
         raise ConnectionDropped(f"{self.entry.method} {self.entry.path}: x-mock-fault: drop")
 
 
-async def _reply(send: Send, status: int, body: bytes, headers: Headers) -> None:
+async def _reply(
+    send: Send, status: int, body: bytes, headers: Headers, media: Headers = JSON_HEADERS
+) -> None:
     length = (b"content-length", str(len(body)).encode("latin-1"))
     start = {"type": "http.response.start", "status": status}
-    await send(start | {"headers": [*JSON_HEADERS, length, *headers]})
+    await send(start | {"headers": [*media, length, *headers]})
     await send({"type": "http.response.body", "body": body})
 
 
