@@ -19,6 +19,7 @@ from mock_ingrid.control import (
     lifecycle,
     merchants,
     recording,
+    scenarios,
     webhooks,
 )
 from mock_ingrid.control.guard import exposure_warning
@@ -133,4 +134,9 @@ ROUTES: list[Route] = [
     resource("/_mock/recording/start", post=recording.start_recording),
     resource("/_mock/recording/stop", post=recording.stop_recording),
     resource("/_mock/recording/export", get=recording.export_recording),
+    # the shipped scenarios, run against this server
+    resource("/_mock/scenarios", get=scenarios.list_shipped),
+    resource("/_mock/scenarios/runs", get=scenarios.list_runs),
+    resource("/_mock/scenarios/runs/{runId}", get=scenarios.get_run),
+    resource("/_mock/scenarios/{name}/runs", post=scenarios.start_run),
 ]
