@@ -131,7 +131,7 @@ async def export_recording(request: Request) -> Response:
         )
     document = export_scenario(_opening(recorder), recorder.calls, _description(recorder))
     headers = {"content-disposition": f'attachment; filename="{name}.json"'}
-    return Response(dumps(document), media_type=JSON_TYPE, headers=headers)
+    return Response(dumps(document, indent=True), media_type=JSON_TYPE, headers=headers)
 
 
 def _opening(recorder: Recorder) -> list[Json]:

@@ -9,9 +9,11 @@ recording started from (made by ``recording.py``), then one step per call kept:
 - an id the server made (one a call's answer is the first to show, and no request
   sent before it) becomes a reference to that answer wherever a later call uses it:
   in its path (the route's parameter of that name), its query or its body (a field
-  of that name), so that the replay holds even when the server numbers otherwise;
+  of that name; a legacy return's ``id`` is its ``returnId``), so that the replay
+  holds even when the server numbers otherwise;
 - a step acts as the merchant of the call's ``x-api-key`` (``request.apiKey`` when
-  it is not the scenario's merchant, ``null`` when the call sent none);
+  it is not the scenario's merchant, ``null`` when the call sent none), and sends the
+  ``x-mock-fault`` header the call sent (``request.headers``);
 - a ``/_mock`` read is a step only when it is the first to show an id used later;
 - every ``$`` a call sent is written ``$$``, so the runner does not take it for a
   reference;
@@ -41,6 +43,8 @@ IdValue = tuple[str, str, object]  # field name, JSON type, value
 Where = tuple[int, tuple[str, ...]]  # the call's index, the path in its answer
 FAULT_HEADER = b"x-mock-fault"
 NO_KEY = "recorded-session"
+# The legacy generation names a return's id ``id`` in its answers, ``returnId`` in bodies.
+LEGACY_RETURNS = "/merchant/return"
 # What the runner's references can name: ``$step.a.0.b`` (scenarios.py).
 _SEGMENT = re.compile(r"^[\w-]+$")
 _NO_STATUS_CHECK = ("/_mock/webhooks", "/_mock/faults")
@@ -133,14 +137,22 @@ class _Sources:
         return self.by_merchant.get((merchant, key)) or self.anywhere.get(key)
 
     def learn(self, index: int, call: _Call) -> None:
-        for path, name, value in _ids_in(call.answer):
+        legacy_return = call.entry.path.startswith(LEGACY_RETURNS)
+        for path, field_name, value in _ids_in(call.answer):
             scalar = _scalar_id(value)
             assert scalar is not None
+            name = "returnId" if legacy_return and _is_legacy_return_id(path) else field_name
             key = (name, *scalar)
             if key in self.sent or not all(_SEGMENT.match(p) for p in path):
                 continue
             self.by_merchant.setdefault((call.merchant, key), (index, path))
             self.anywhere.setdefault(key, (index, path))
+
+
+def _is_legacy_return_id(path: tuple[str, ...]) -> bool:
+    """A legacy return's own ``id`` (of one, or of a page's ``content``): the number a
+    legacy call sends back as ``returnId``."""
+    return path == ("id",) or (len(path) == 3 and path[0] == "content" and path[2] == "id")
 
 
 def _parse_call(entry: Entry) -> _Call | str:

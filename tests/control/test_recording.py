@@ -96,6 +96,12 @@ def session(client: TestClient) -> str:
     for helper in ("label-ready", "in-transit"):
         ok(client.post(f"/_mock/returns/{return_id}/{helper}"))
     legacy = ok(client.get(f"/merchant/return/{return_id}"))
+    injected = client.get("/returns", headers={"x-mock-fault": "status=503"})
+    assert injected.status_code == 503
+    refused = client.post(
+        "/products", content=b"{nope", headers={"content-type": "application/json"}
+    )
+    assert refused.status_code == 400
     assert client.post(f"/_mock/returns/{return_id}/cancel").status_code == 404  # recorded too
     report = {
         "foreignOrderId": "ORD-1",
@@ -152,6 +158,12 @@ def test_a_recorded_session_replays_green_on_a_fresh_server(
     last = document["steps"][-1]
     assert last["expect"] == {"status": 200, "body": {"status": "COMPLETED"}}
     assert "$$5" in json.dumps(document)  # a "$" sent is not a reference
+    legacy_report = next(s for s in document["steps"] if s["request"]["path"].endswith("returned"))
+    assert legacy_report["request"]["body"]["returnId"].endswith(".id")  # the legacy number
+    faulted = next(s for s in document["steps"] if "headers" in s["request"])
+    assert faulted["request"]["headers"] == {"x-mock-fault": "status=503"}
+    assert faulted["expect"] == {"status": 503}
+    assert document["leftOut"] == ["POST /products -> 400: its body is not JSON"]
     lines = replay(document, fresh, tmp_path)
     assert lines[-1] == f"scenario recorded: passed ({len(document['steps'])} steps)"
 
@@ -249,3 +261,22 @@ def test_reads_are_kept_once_and_mock_reads_only_when_their_ids_are_used(
         "POST /_mock/faults",
         "DELETE /_mock/faults/$step8.faultId",
     ]
+
+
+def test_a_mock_call_naming_its_merchant_in_the_query_replays_without_a_key(
+    fresh: MockIngrid, tmp_path: Path
+) -> None:
+    with control_client(api_key=None) as (client, _):
+        as_shop = {"x-api-key": KEY}
+        ok(client.post("/_mock/recording/start"))
+        ok(client.post("/products", json=PRODUCT, headers=as_shop))
+        ok(client.post("/orders", json=ORDER, headers=as_shop))
+        items = [{"orderLineItemId": "L1", "quantity": 1, "reason": {"code": "DOESNT_FIT"}}]
+        created = ok(client.post("/orders/ORD-1/returns", json={"items": items}, headers=as_shop))
+        path = f"/_mock/returns/{created['returnId']}/label-ready"
+        ok(client.post(path, params={"merchant": KEY}))
+        document = ok(client.get("/_mock/recording/export"))
+    helper = document["steps"][-1]["request"]
+    assert helper["apiKey"] is None
+    assert helper["path"] == f"/_mock/returns/$step4.returnId/label-ready?merchant={KEY}"
+    replay(document, fresh, tmp_path)

@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from mock_ingrid.scenarios import list_scenarios, load_scenario
+from mock_ingrid.settings import Settings
 from mock_ingrid.testing import MockIngrid
 from tests.oracle import ORACLES
 
@@ -96,3 +97,13 @@ def test_unknown_scenarios_and_runs_are_404(http: httpx.Client) -> None:
     missing = http.post("/_mock/scenarios/nope/runs")
     assert missing.status_code == 404 and missing.json()["code"] == "SCENARIO_NOT_FOUND"
     assert http.get("/_mock/scenarios/runs/999").json()["code"] == "RUN_NOT_FOUND"
+
+
+def test_a_run_carries_the_servers_admin_token() -> None:
+    admin = {"x-mock-admin-token": "s3cret"}
+    with MockIngrid(Settings(admin_token="s3cret"), webhooks=False) as guarded:
+        base = guarded.base_url
+        assert httpx.post(f"{base}/_mock/scenarios/cancellation/runs").status_code == 401
+        with httpx.Client(base_url=base, headers=admin, timeout=10) as http:
+            run = http.post("/_mock/scenarios/cancellation/runs").json()
+            assert finished(http, run["runId"])["status"] == "passed"
