@@ -76,7 +76,8 @@ class ControlMiddleware:
             await self._api(scope, receive, send, path)
 
     async def _control(self, scope: Scope, receive: Receive, send: Send, path: str) -> None:
-        """Never faulted nor journaled (reading the journal does not change it)."""
+        """Never faulted nor journaled (reading the journal does not change it); while
+        a recording runs, what the ``Recorder`` wants of it is handed to it."""
         refused = guard.refusal(scope, self.runtime.settings)
         if refused is not None:  # a browser's cross-site call, or a form post
             body = error_json(refused.code, refused.message, refused.errors())

@@ -10,14 +10,17 @@ starting after a stop discards the stopped one. ``POST /_mock/reset`` discards i
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
 
 from mock_ingrid.api.endpoint import JSON_TYPE, json_response, runtime_of
 from mock_ingrid.api.errors import ApiError
+from mock_ingrid.api.router import IndexedRoutes
 from mock_ingrid.clock import format_instant
 from mock_ingrid.control.clock import progression_json
 from mock_ingrid.control.diagnostics_handlers import diagnostics_of
@@ -129,9 +132,27 @@ async def export_recording(request: Request) -> Response:
             "nothing was recorded since the server started or was reset: "
             "start a recording with POST /_mock/recording/start",
         )
-    document = export_scenario(_opening(recorder), recorder.calls, _description(recorder))
+    document = export_scenario(
+        _opening(recorder), recorder.calls, _description(recorder), _route_paths(request)
+    )
     headers = {"content-disposition": f'attachment; filename="{name}.json"'}
     return Response(dumps(document, indent=True), media_type=JSON_TYPE, headers=headers)
+
+
+def _route_paths(request: Request) -> tuple[str, ...]:
+    """The path of every route this app serves, read from the app itself."""
+    found: list[str] = []
+
+    def walk(routes: Iterable[BaseRoute]) -> None:
+        for route in routes:
+            if isinstance(route, IndexedRoutes):
+                for router in route.routers.values():
+                    walk(router.routes)
+            elif isinstance(route, Route):
+                found.append(route.path)
+
+    walk(request.app.routes)
+    return tuple(found)
 
 
 def _opening(recorder: Recorder) -> list[Json]:

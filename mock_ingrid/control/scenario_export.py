@@ -58,25 +58,24 @@ def escape(text: str) -> str:
     return text.replace("$", "$$")
 
 
-@cache
-def _templates() -> list[tuple[re.Pattern[str], str, tuple[str, ...]]]:
-    """Every route's path pattern and its parameters' names, both generations and /_mock."""
-    from mock_ingrid.api.current.routes import ROUTES as CURRENT
-    from mock_ingrid.api.legacy.routes import ROUTES as LEGACY
-    from mock_ingrid.control.routes import ROUTES as CONTROL
+Template = tuple[re.Pattern[str], str]
 
+
+@cache
+def _compiled(route_paths: tuple[str, ...]) -> list[Template]:
+    """Each route's path pattern and format (``/returns/{returnId}``), those with
+    parameters only."""
     compiled = []
-    for route in (*CURRENT, *LEGACY, *CONTROL):
-        path = getattr(route, "path", None)
-        if isinstance(path, str) and "{" in path:
-            regex, template, convertors = compile_path(path)
-            compiled.append((regex, template, tuple(convertors)))
+    for path in route_paths:
+        if "{" in path:
+            regex, template, _ = compile_path(path)
+            compiled.append((regex, template))
     return compiled
 
 
-def _route(path: str) -> tuple[str, dict[str, str]] | None:
-    """The matching route's path template (``/returns/{returnId}``) and parameters."""
-    for regex, template, _ in _templates():
+def _route(templates: list[Template], path: str) -> tuple[str, dict[str, str]] | None:
+    """The matching route's path template and parameters."""
+    for regex, template in templates:
         match = regex.match(path)
         if match:
             return template, match.groupdict()
@@ -175,26 +174,26 @@ def _parse_call(entry: Entry) -> _Call | str:
     return _Call(entry, body, answer, entry.key or query.get("merchant"))
 
 
-def _link(calls: list[_Call]) -> None:
+def _link(calls: list[_Call], templates: list[Template]) -> None:
     """Find, for each id a call sends, the earlier answer that made it."""
     sources = _Sources()
     for index, call in enumerate(calls):
-        for location, name, value in _sent_ids(call):
+        for location, name, value in _sent_ids(call, templates):
             where = sources.find(call.merchant, name, value)
             if where is not None:
                 call.uses[(location, name)] = where
                 calls[where[0]].needed = True
-        for _, name, value in _sent_ids(call):
+        for _, name, value in _sent_ids(call, templates):
             scalar = _scalar_id(value)
             if scalar is not None:
                 sources.sent.add((name, *scalar))
         sources.learn(index, call)
 
 
-def _sent_ids(call: _Call) -> Iterator[tuple[str, str, Any]]:
+def _sent_ids(call: _Call, templates: list[Template]) -> Iterator[tuple[str, str, Any]]:
     """The ids a call sends: ``(location, name, value)``, location ``path``, ``query``
     or the field's path in the body."""
-    route = _route(call.entry.path)
+    route = _route(templates, call.entry.path)
     if route is not None:
         for name, value in route[1].items():
             yield "path", name, value
@@ -211,8 +210,8 @@ def _sent_ids(call: _Call) -> Iterator[tuple[str, str, Any]]:
 @dataclass(slots=True)
 class _Writer:
     calls: list[_Call]
-    first_number: int
-    numbers: dict[int, int] = field(default_factory=dict)  # call index -> step number
+    templates: list[Template]
+    numbers: dict[int, int]  # call index -> step number
 
     def reference(self, where: Where) -> str:
         index, path = where
@@ -238,7 +237,7 @@ class _Writer:
 
     def _path(self, call: _Call) -> str:
         entry = call.entry
-        route = _route(entry.path)
+        route = _route(self.templates, entry.path)
         if route is None:
             path = escape(entry.path)
         else:
@@ -289,8 +288,13 @@ def escaped(value: Any) -> Any:
     return escape(value) if isinstance(value, str) else value
 
 
-def export_scenario(opening: list[Json], entries: list[Entry], description: str) -> Json:
-    """The scenario document: the ``opening`` steps, then the recorded calls."""
+def export_scenario(
+    opening: list[Json], entries: list[Entry], description: str, route_paths: tuple[str, ...]
+) -> Json:
+    """The scenario document: the ``opening`` steps, then the recorded calls.
+    ``route_paths`` are the app's route templates (``/returns/{returnId}``): they name
+    the ids in a call's path."""
+    templates = _compiled(route_paths)
     calls: list[_Call] = []
     left_out = []
     for entry in entries:
@@ -299,15 +303,15 @@ def export_scenario(opening: list[Json], entries: list[Entry], description: str)
             left_out.append(f"{entry.line()}: {parsed}")
         else:
             calls.append(parsed)
-    _link(calls)
+    _link(calls, templates)
     kept = [i for i, call in enumerate(calls) if call.needed or not call.mock_read]
     keys = Counter(calls[i].entry.key for i in kept if calls[i].entry.key is not None)
     main_key = keys.most_common(1)[0][0] if keys else None
     opening = [
         {"id": f"step{number}", **escaped(step)} for number, step in enumerate(opening, start=1)
     ]
-    writer = _Writer(calls, len(opening) + 1)
-    writer.numbers = {index: number for number, index in enumerate(kept, start=len(opening) + 1)}
+    numbers = {index: number for number, index in enumerate(kept, start=len(opening) + 1)}
+    writer = _Writer(calls, templates, numbers)
     steps = [*opening, *(writer.step(index, main_key) for index in kept)]
     # Without any x-api-key, every step says it sends none: the key is only reset.
     document: Json = {"description": description, "apiKey": main_key or NO_KEY}
