@@ -32,8 +32,10 @@ def _default(value: object) -> Any:
     raise TypeError(f"cannot serialise {type(value).__name__}")
 
 
-def dumps(data: object) -> bytes:
-    return orjson.dumps(data, default=_default, option=_DUMP_OPTIONS)
+def dumps(data: object, indent: bool = False) -> bytes:
+    """``indent``: two spaces a level, for a file a person reads (a scenario export)."""
+    option = _DUMP_OPTIONS | orjson.OPT_INDENT_2 if indent else _DUMP_OPTIONS
+    return orjson.dumps(data, default=_default, option=option)
 
 
 class JsonSyntaxError(ValueError):

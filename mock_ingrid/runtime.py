@@ -11,6 +11,7 @@ from typing import Any
 
 from mock_ingrid.clock import ControlledClock
 from mock_ingrid.control.diagnostics_state import Diagnostics, build_diagnostics
+from mock_ingrid.control.scenario_runs import ScenarioRuns
 from mock_ingrid.domain.merchant import Merchant
 from mock_ingrid.persistence import Persistence
 from mock_ingrid.progression import Progression, parse_assignment
@@ -31,6 +32,8 @@ class Runtime:
     webhooks: Webhooks = field(init=False)
     diagnostics: Diagnostics = field(init=False)
     persistence: Persistence = field(init=False)
+    # Scenarios started through /_mock/scenarios, with their steps' progress.
+    scenario_runs: ScenarioRuns = field(init=False)
     # What the server started with (its fixtures), for /_mock/reset.
     baseline: dict[str, Any] | None = field(init=False, default=None)
     # Set by a process that is only this server (``mock-ingrid serve``): bulk loads
@@ -49,6 +52,7 @@ class Runtime:
         self.webhooks = Webhooks(self.settings, self.clock, self.state)
         self.diagnostics = build_diagnostics(self.settings)
         self.persistence = Persistence(self)
+        self.scenario_runs = ScenarioRuns()
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:

@@ -10,7 +10,13 @@ A ``receiver`` step starts a loopback webhook receiver that fails its first
 
 Any string may refer to an earlier step's answer: ``"$createReturn.returnId"``
 (alone: the value keeps its JSON type) or ``"/returns/$createReturn.returnId"``
-(inside text); numeric segments index lists (``$refunds.data.0.totalAmount``).
+(inside text); numeric segments index lists (``$refunds.data.0.totalAmount``);
+``$$`` is a ``$`` itself.
+
+A request acts as the scenario's merchant unless it names another one
+(``"apiKey": "other-key"``, or ``null`` for no ``x-api-key`` at all: a ``/_mock``
+call that names its merchant in its query); ``headers`` adds headers (such as
+``x-mock-fault``). A recording exported by ``/_mock/recording/export`` uses both.
 """
 
 from __future__ import annotations
@@ -30,14 +36,22 @@ from typing import Any
 
 import httpx
 
-__all__ = ["ScenarioError", "ScenarioFailed", "list_scenarios", "load_scenario", "run_scenario"]
+__all__ = [
+    "ScenarioError",
+    "ScenarioFailed",
+    "StepReport",
+    "check_scenario",
+    "list_scenarios",
+    "load_scenario",
+    "run_scenario",
+]
 
 # The repository's scenarios/ folder, installed as a package (see pyproject.toml).
 PACKAGE = "mock_ingrid.bundled_scenarios"
 WEBHOOK_TIMEOUT = 5.0
 POLL_INTERVAL = 0.02
 _WHOLE = re.compile(r"^\$([A-Za-z_]\w*)((?:\.[\w-]+)*)$")
-_INSIDE = re.compile(r"\$([A-Za-z_]\w*)((?:\.[\w-]+)*)")
+_INSIDE = re.compile(r"\$\$|\$([A-Za-z_]\w*)((?:\.[\w-]+)*)")
 
 Json = dict[str, Any]
 Printer = Callable[[str], None]
@@ -92,6 +106,12 @@ def load_scenario(name_or_path: str | Path) -> Json:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ScenarioError(f"scenario '{name}' is not valid JSON: {exc}") from None
+    return check_scenario(document, name)
+
+
+def check_scenario(document: Any, name: str) -> Json:
+    """A scenario document as the runner takes it (``name`` unless it has one), or
+    :class:`ScenarioError` naming every step that cannot run."""
     if not isinstance(document, dict) or not isinstance(document.get("steps"), list):
         raise ScenarioError(f"scenario '{name}' has no list of steps")
     problems = [
@@ -121,6 +141,11 @@ def _step_problem(step: Any) -> str | None:
     for key in ("method", "path"):
         if not isinstance(request.get(key), str) or not request[key]:
             return f"request.{key}: a non-empty string is required"
+    if "apiKey" in request and not (request["apiKey"] is None or _text(request["apiKey"])):
+        return "request.apiKey: a non-empty string, or null for no x-api-key"
+    headers = request.get("headers", {})
+    if not isinstance(headers, dict) or not all(_text(v) for v in headers.values()):
+        return "request.headers: an object of header names and string values"
     if not isinstance(step.get("expect", {}), dict):
         return "expect: an object (status, body)"
     hooks = step.get("webhooks", [])
@@ -131,8 +156,19 @@ def _step_problem(step: Any) -> str | None:
     return None
 
 
+def _text(value: Any) -> bool:
+    return isinstance(value, str) and bool(value)
+
+
 def _label(step: Json) -> str:
     return str(step.get("id") or step.get("name") or "")
+
+
+def describe_step(step: Json) -> str:
+    """What a step does, in a word or two: ``POST /products``, ``receiver``."""
+    if "receiver" in step:
+        return "receiver"
+    return f"{str(step['request']['method']).upper()} {step['request']['path']}"
 
 
 # -- references and expectations ---------------------------------------------------------
@@ -158,12 +194,18 @@ def resolve(value: Any, results: Json) -> Any:
         whole = _WHOLE.match(value)
         if whole:
             return _lookup(results, whole.group(1), whole.group(2))
-        return _INSIDE.sub(lambda m: str(_lookup(results, m.group(1), m.group(2))), value)
+        return _INSIDE.sub(lambda m: _inside(m, results), value)
     if isinstance(value, list):
         return [resolve(item, results) for item in value]
     if isinstance(value, dict):
         return {key: resolve(item, results) for key, item in value.items()}
     return value
+
+
+def _inside(match: re.Match[str], results: Json) -> str:
+    if match.group(1) is None:  # "$$": a "$" itself
+        return "$"
+    return str(_lookup(results, match.group(1), match.group(2)))
 
 
 def _short(value: Any, limit: int = 300) -> str:
@@ -248,6 +290,21 @@ class _Receiver:
 # -- running -----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class StepReport:
+    """One step's progress, as ``run_scenario`` tells its ``watch`` callback:
+    ``running`` before it is sent, then ``passed`` or ``failed`` (with ``error``).
+    ``number`` counts from 1; ``status`` is the answer's status code, if any."""
+
+    number: int
+    state: str
+    status: int | None = None
+    error: str | None = None
+
+
+Watcher = Callable[[StepReport], None]
+
+
 @dataclass
 class _Run:
     scenario: Json
@@ -255,8 +312,10 @@ class _Run:
     merchant: str
     say: Printer
     stack: ExitStack
+    watch: Watcher
     results: Json = field(default_factory=dict)
     old_events: set[str] = field(default_factory=set)
+    last_status: int | None = None
 
     def fail(self, number: int, step: Json, what: str) -> ScenarioFailed:
         label = f" ({_label(step)})" if _label(step) else ""
@@ -286,13 +345,35 @@ class _Run:
                 self.http.delete(f"/_mock/webhooks/subscriptions/{old['subscriptionId']}")
 
     def run_step(self, number: int, step: Json) -> None:
+        self.last_status = None
+        self.watch(StepReport(number, "running"))
         try:
             self._run_step(number, step)
         except ScenarioError as exc:  # a reference to an earlier answer that is not there
             label = f" ({_label(step)})" if _label(step) else ""
-            raise ScenarioError(
+            error = ScenarioError(
                 f"scenario '{self.scenario['name']}', step {number}{label}: {exc}"
-            ) from None
+            )
+            self.watch(StepReport(number, "failed", self.last_status, str(error)))
+            raise error from None
+        except (ScenarioFailed, httpx.HTTPError) as exc:
+            self.watch(StepReport(number, "failed", self.last_status, str(exc)))
+            raise
+        self.watch(StepReport(number, "passed", self.last_status))
+
+    def send(self, request: Json) -> httpx.Response:
+        """The request as the step's merchant (``apiKey``), with its ``headers``."""
+        built = self.http.build_request(
+            request["method"].upper(),
+            request["path"],
+            json=request.get("body"),
+            headers=request.get("headers"),
+        )
+        if "apiKey" in request:
+            del built.headers["x-api-key"]
+            if request["apiKey"] is not None:
+                built.headers["x-api-key"] = request["apiKey"]
+        return self.http.send(built)
 
     def _run_step(self, number: int, step: Json) -> None:
         if "receiver" in step:
@@ -303,7 +384,8 @@ class _Run:
             return
         request = resolve(step["request"], self.results)
         method, path = request["method"].upper(), request["path"]
-        answer = self.http.request(method, path, json=request.get("body"))
+        answer = self.send(request)
+        self.last_status = answer.status_code
         body = _body(answer)
         expect = resolve(step.get("expect", {}), self.results)
         wanted = expect.get("status")
@@ -347,18 +429,24 @@ class _Run:
 
 
 def run_scenario(
-    name_or_path: str | Path,
+    name_or_path: str | Path | Json,
     base_url: str,
     *,
     verbose: bool = True,
     say: Printer | None = None,
     admin_token: str | None = None,
+    watch: Watcher | None = None,
 ) -> Json:
-    """Run a scenario against ``base_url``; returns each step's answer by step id.
+    """Run a scenario (a name, a file, or a document ``check_scenario`` passed) against
+    ``base_url``; returns each step's answer by step id.
 
-    Prints each step as it goes (when ``verbose``); raises :class:`ScenarioFailed`.
+    Prints each step as it goes (when ``verbose``) and tells ``watch`` of each step's
+    progress; raises :class:`ScenarioFailed`.
     """
-    scenario = load_scenario(name_or_path)
+    if isinstance(name_or_path, dict):
+        scenario = check_scenario(name_or_path, str(name_or_path.get("name", "scenario")))
+    else:
+        scenario = load_scenario(name_or_path)
     printer: Printer = say or (print if verbose else (lambda line: None))
     merchant = str(scenario.get("apiKey") or f"scenario-{scenario['name']}")
     headers = {"x-api-key": merchant}
@@ -367,7 +455,7 @@ def run_scenario(
     description = scenario.get("description")
     printer(f"scenario {scenario['name']}" + (f": {description}" if description else ""))
     with ExitStack() as stack, httpx.Client(base_url=base_url, headers=headers, timeout=60) as http:
-        run = _Run(scenario, http, merchant, printer, stack)
+        run = _Run(scenario, http, merchant, printer, stack, watch or (lambda report: None))
         try:
             run.start()
         except (httpx.HTTPError, ValueError, KeyError) as exc:

@@ -198,7 +198,7 @@ def _message_json(headers: list[tuple[bytes, bytes]], body: Capture) -> Json:
         "body": value,
         "bodyFormat": body_format,
         "bodySize": body.size,
-        "bodyTruncated": body.truncated,
+        "bodyTruncated": body.shown()[1],
     }
 
 

@@ -1,5 +1,5 @@
-"""``Diagnostics``: what the control surface keeps per app instance, its fault rules and
-its request journal.
+"""``Diagnostics``: what the control surface keeps per app instance, its fault rules,
+its request journal and the recording of a session (``recorder.py``).
 
 The runtime owns one; ``ControlMiddleware`` (``middleware.py``) applies its faults and
 records into its journal; the ``/_mock/faults`` and ``/_mock/journal`` handlers
@@ -8,11 +8,12 @@ records into its journal; the ``/_mock/faults`` and ``/_mock/journal`` handlers
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from mock_ingrid.control.faults import Faults
 from mock_ingrid.control.journal import Journal
+from mock_ingrid.control.recorder import Recorder
 
 if TYPE_CHECKING:
     from mock_ingrid.settings import Settings
@@ -20,14 +21,17 @@ if TYPE_CHECKING:
 
 @dataclass(slots=True)
 class Diagnostics:
-    """What the control surface keeps per app instance: fault rules and the journal."""
+    """What the control surface keeps per app instance: fault rules, the journal and
+    the recording."""
 
     faults: Faults
     journal: Journal
+    recorder: Recorder = field(default_factory=Recorder)
 
     def reset(self) -> None:
         self.faults.clear()
         self.journal.clear()
+        self.recorder.clear()
 
 
 def build_diagnostics(settings: Settings) -> Diagnostics:

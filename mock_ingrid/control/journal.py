@@ -73,6 +73,12 @@ class Capture:
     def truncated(self) -> bool:
         return self.size > self._kept
 
+    def shown(self, limit: int = BODY_LIMIT) -> tuple[bytes, bool]:
+        """The first ``limit`` bytes and whether that is not all of it: a recording
+        (``recorder.py``) keeps more of a body than the journal shows."""
+        data = self.data
+        return data[:limit], self.size > min(limit, len(data))
+
 
 class Entry:
     """One call. ``key`` is the raw ``x-api-key``: kept for filtering, never shown.
@@ -104,6 +110,8 @@ class Entry:
         query: bytes,
         key: str | None,
         request_headers: Headers,
+        request_limit: int = BODY_LIMIT,
+        response_limit: int = BODY_LIMIT,
     ) -> None:
         self.at = at
         self.method = method
@@ -111,10 +119,10 @@ class Entry:
         self.query = query
         self.key = key
         self.request_headers = request_headers
-        self.request_body = Capture()
+        self.request_body = Capture(request_limit)
         self.status: int | None = None  # None: no response (a dropped connection, a crash)
         self.response_headers: Headers = []
-        self.response_body = Capture()
+        self.response_body = Capture(response_limit)
         self.latency_s = 0.0  # rounded when read: ``round`` costs more than the rest
         self.fault: str | None = None  # the injected fault in header syntax, e.g. "status=503"
         self.seq = 0
@@ -149,10 +157,10 @@ def redacted_headers(headers: Headers) -> dict[str, str]:
 def body_view(capture: Capture) -> tuple[str, object]:
     """``(format, value)``: ``("empty", None)``, ``("json", the JSON as sent)`` when the
     whole body parses, else ``("text", the bytes as UTF-8, bad bytes replaced)``."""
-    data = capture.data
+    data, truncated = capture.shown()
     if not data:
         return "empty", None
-    if not capture.truncated:
+    if not truncated:
         try:
             orjson.loads(data)
         except orjson.JSONDecodeError:

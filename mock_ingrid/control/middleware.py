@@ -1,5 +1,6 @@
 """``ControlMiddleware``: the browser checks (``guard``) and the admin token on
-``/_mock``, faults and the journal elsewhere.
+``/_mock``, faults and the journal elsewhere, and, while a recording runs, every
+call handed to the ``Recorder`` (``recorder.py``), whoever made it.
 
 A pure ASGI middleware: Starlette's ``BaseHTTPMiddleware`` runs the app in a task
 and copies every body through a stream, which costs more than everything done here.
@@ -30,6 +31,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from mock_ingrid.control import guard
 from mock_ingrid.control.faults import Fault, FaultSyntaxError, parse_fault_header
 from mock_ingrid.control.journal import Entry, Headers
+from mock_ingrid.control.recorder import REQUEST_LIMIT, RESPONSE_LIMIT
 from mock_ingrid.ui import session
 
 if TYPE_CHECKING:
@@ -75,7 +77,8 @@ class ControlMiddleware:
             await self._api(scope, receive, send, path)
 
     async def _control(self, scope: Scope, receive: Receive, send: Send, path: str) -> None:
-        """Never faulted nor journaled (reading the journal does not change it)."""
+        """Never faulted nor journaled (reading the journal does not change it); while
+        a recording runs, what the ``Recorder`` wants of it is handed to it."""
         refused = guard.refusal(scope, self.runtime.settings)
         if refused is not None:  # a browser's cross-site call, or a form post
             body = error_json(refused.code, refused.message, refused.errors())
@@ -95,20 +98,35 @@ class ControlMiddleware:
                 await _reply(send, 401, error_json("UNAUTHORIZED", problem), challenge)
                 return
         scope[SCOPE_KEY] = self.diagnostics
-        await self.app(scope, receive, send)
+        recorder = self.diagnostics.recorder
+        if not recorder.wants_control(scope["method"], path, scope["headers"]):
+            await self.app(scope, receive, send)
+            return
+        key, _, has_body = _scan(scope["headers"])
+        exchange = _Exchange(self._entry(scope, path, key, True), receive, send, not has_body)
+        exchange.awaits_continue = has_body and _expects_continue(scope["headers"])
+        try:
+            await self.app(scope, exchange.receive, exchange.send)
+        finally:
+            recorder.add(exchange.entry)
+
+    def _entry(self, scope: Scope, path: str, key: str | None, recording: bool) -> Entry:
+        """A journal entry; while recording, one that keeps whole bodies."""
+        now, method, query = self.runtime.clock.now(), scope["method"], scope["query_string"]
+        if not recording:
+            return Entry(now, method, path, query, key, scope["headers"])
+        return Entry(now, method, path, query, key, scope["headers"], REQUEST_LIMIT, RESPONSE_LIMIT)
 
     async def _api(self, scope: Scope, receive: Receive, send: Send, path: str) -> None:
         key, fault_header, has_body = _scan(scope["headers"])
         diagnostics = self.diagnostics
         journal = diagnostics.journal
         plain = fault_header is None and not diagnostics.faults.rules
-        if plain and not journal.capacity:
+        recording = diagnostics.recorder.active
+        if plain and not journal.capacity and not recording:
             await self.app(scope, receive, send)
             return
-        method: str = scope["method"]
-        entry = Entry(
-            self.runtime.clock.now(), method, path, scope["query_string"], key, scope["headers"]
-        )
+        entry = self._entry(scope, path, key, recording)
         exchange = _Exchange(entry, receive, send, request_done=not has_body)
         exchange.awaits_continue = has_body and _expects_continue(scope["headers"])
         started = perf_counter()
@@ -129,6 +147,8 @@ class ControlMiddleware:
             entry.latency_s = perf_counter() - started
             if journal.capacity:
                 journal.record(entry)
+            if recording:
+                diagnostics.recorder.add(entry)
 
     async def _serve(self, scope: Scope, exchange: _Exchange, fault_header: str | None) -> None:
         entry = exchange.entry

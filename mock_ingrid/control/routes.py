@@ -13,7 +13,15 @@ from mock_ingrid import __version__
 from mock_ingrid.api.endpoint import json_response, runtime_of
 from mock_ingrid.api.errors import ApiError
 from mock_ingrid.api.resource import resource
-from mock_ingrid.control import clock, diagnostics_handlers, lifecycle, merchants, webhooks
+from mock_ingrid.control import (
+    clock,
+    diagnostics_handlers,
+    lifecycle,
+    merchants,
+    recording,
+    scenarios,
+    webhooks,
+)
 from mock_ingrid.control.guard import exposure_warning
 
 DOCUMENTS = ("current", "legacy", "control")
@@ -121,4 +129,14 @@ ROUTES: list[Route] = [
     ),
     resource("/_mock/state/save", post=merchants.save_state),
     resource("/_mock/fixtures", post=merchants.load_fixture),
+    # demo to test: a recording exported as a scenario
+    resource("/_mock/recording", get=recording.get_recording),
+    resource("/_mock/recording/start", post=recording.start_recording),
+    resource("/_mock/recording/stop", post=recording.stop_recording),
+    resource("/_mock/recording/export", get=recording.export_recording),
+    # the shipped scenarios, run against this server
+    resource("/_mock/scenarios", get=scenarios.list_shipped),
+    resource("/_mock/scenarios/runs", get=scenarios.list_runs),
+    resource("/_mock/scenarios/runs/{runId}", get=scenarios.get_run),
+    resource("/_mock/scenarios/{name}/runs", post=scenarios.start_run),
 ]

@@ -212,6 +212,7 @@ def _get_paths(client: TestClient) -> list[str]:
         "{reportId}": report,
         "{apiKey}": API_KEY,
         "{faultId}": "fault_1",
+        "{runId}": "1",
         "{returnId}": rid,
     }
     paths = []

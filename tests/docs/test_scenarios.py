@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import subprocess
 import sys
@@ -65,3 +67,22 @@ def test_the_page_names_every_shipped_scenario() -> None:
     named = set(re.findall(r"`([a-z-]+)`", first_paragraph)) - {"mock-ingrid"}
     shipped = {path.stem for path in (ROOT / "scenarios").glob("*.json")}
     assert named == shipped
+
+
+def test_the_recorded_demo_replays(tmp_path: Path) -> None:
+    script = doc_block("record-demo", "sh").replace(
+        "mock-ingrid ", f"{sys.executable} -m mock_ingrid "
+    )
+    with running_server() as base:
+        result = subprocess.run(
+            ["bash", "-e", "-c", script.replace(EXAMPLE_URL, base)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=tmp_path,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "scenario my-demo: passed (4 steps)" in result.stdout
+    exported = json.loads((tmp_path / "my-demo.json").read_text())
+    assert exported["steps"][-1]["request"]["path"] == "/_mock/returns/$step3.returnId/advance"

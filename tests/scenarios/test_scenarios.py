@@ -96,6 +96,11 @@ def test_references_keep_types_or_interpolate() -> None:
     }
     with pytest.raises(ScenarioError, match="no earlier step has the id 'b'"):
         resolve("$b.id", results)
+    assert resolve(["$$a.n", "cost: $$5 for $a.id", "$$"], results) == [
+        "$a.n",
+        "cost: $5 for 7",
+        "$",
+    ]
     assert mismatch({"a": [1, {"b": 2}]}, {"a": [1, {"b": 2, "c": 3}], "d": 4}) is None
     assert mismatch({"a": 1}, {"a": "1"}) == 'body.a: expected 1, got "1"'
 
@@ -124,6 +129,14 @@ def test_the_shipped_scenarios_are_the_top_level_folder() -> None:
         (
             [{"request": {"method": "GET", "path": "/"}, "webhooks": ["x"]}],
             r"steps\[0\]: webhooks: a list",
+        ),
+        (
+            [{"request": {"method": "GET", "path": "/", "apiKey": ""}}],
+            r"steps\[0\]: request\.apiKey: a non-empty string, or null",
+        ),
+        (
+            [{"request": {"method": "GET", "path": "/", "headers": {"x-mock-fault": 1}}}],
+            r"steps\[0\]: request\.headers: an object",
         ),
     ],
 )

@@ -1,0 +1,177 @@
+"""``/_mock/recording``: record what is done to this server, export it as a scenario.
+
+``start`` notes what the replay must begin from (``opening_steps``) and starts the
+``Recorder`` (``recorder.py``); ``stop`` ends it; ``export`` turns it into a scenario
+document (``scenario_export.py``), during the recording or after. One recording at a
+time: starting another while one runs is refused (409), so a click cannot lose one;
+starting after a stop discards the stopped one. ``POST /_mock/reset`` discards it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from mock_ingrid.api.endpoint import JSON_TYPE, json_response, runtime_of
+from mock_ingrid.api.errors import ApiError
+from mock_ingrid.api.router import IndexedRoutes
+from mock_ingrid.clock import format_instant
+from mock_ingrid.control.clock import progression_json
+from mock_ingrid.control.diagnostics_handlers import diagnostics_of
+from mock_ingrid.control.recorder import Recorder
+from mock_ingrid.control.scenario_export import export_scenario
+from mock_ingrid.domain.errors import Problem
+from mock_ingrid.jsonio import dumps, loads
+
+if TYPE_CHECKING:
+    from mock_ingrid.runtime import Runtime
+
+Json = dict[str, Any]
+DEFAULT_NAME = "recording"
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+
+
+def opening_steps(runtime: Runtime) -> list[Json]:
+    """The steps that rebuild, on an empty server, the state this one is in now: its
+    clock (when frozen or moved), its progression policies (when not all manual), and
+    its merchants with their data, settings and id sequences (merged, so that other
+    merchants of a shared server stay)."""
+    from mock_ingrid.snapshot import encode_state
+
+    steps: list[Json] = []
+    frozen_at, offset = runtime.clock.setting()
+    now = format_instant(runtime.clock.now())
+    if frozen_at is not None:
+        steps.append(_post("/_mock/clock/freeze", {"at": now}))
+    elif offset:
+        steps.append(_post("/_mock/clock/set", {"at": now}))
+    policies = progression_json(runtime)
+    if any(policy != "manual" for policy in policies.values()):
+        steps.append(_request("PUT", "/_mock/progression", policies))
+    if runtime.state.merchants:
+        # Kept as the bytes of GET /_mock/state until exported (``_opening``).
+        snapshot = b"".join(encode_state(runtime.state, None))
+        steps.append(_post("/_mock/state", snapshot))
+    return steps
+
+
+def _post(path: str, body: Any) -> Json:
+    return _request("POST", path, body)
+
+
+def _request(method: str, path: str, body: Any) -> Json:
+    return {"request": {"method": method, "path": path, "body": body}, "expect": {"status": 200}}
+
+
+def _recorder(request: Request) -> Recorder:
+    return diagnostics_of(request).recorder
+
+
+def recording_json(recorder: Recorder) -> Json:
+    return {
+        "state": recorder.phase,
+        "startedAt": recorder.started_at,
+        "stoppedAt": recorder.stopped_at,
+        "calls": recorder.counted(),
+    }
+
+
+async def get_recording(request: Request) -> Response:
+    return json_response(recording_json(_recorder(request)))
+
+
+async def start_recording(request: Request) -> Response:
+    recorder = _recorder(request)
+    if recorder.active:
+        raise ApiError(
+            409,
+            "RECORDING_RUNNING",
+            f"a recording runs since {_instant(recorder.started_at)}: "
+            "stop it first (POST /_mock/recording/stop), and export it if you want it",
+        )
+    runtime = runtime_of(request)
+    recorder.start(runtime.clock.now(), opening_steps(runtime))
+    return json_response(recording_json(recorder), 201)
+
+
+async def stop_recording(request: Request) -> Response:
+    recorder = _recorder(request)
+    if not recorder.active:
+        raise ApiError(
+            409,
+            "NOT_RECORDING",
+            f"no recording runs (state: {recorder.phase}); start one with "
+            "POST /_mock/recording/start",
+        )
+    recorder.stop(runtime_of(request).clock.now())
+    return json_response(recording_json(recorder))
+
+
+async def export_recording(request: Request) -> Response:
+    """The scenario file, as a download named ``NAME.json``."""
+    name = request.query_params.get("name", DEFAULT_NAME)
+    if not _NAME.match(name):
+        problem = Problem(
+            "name",
+            "INVALID_FORMAT",
+            "letters, digits, '.', '_' or '-' (up to 100), starting with a letter or digit",
+            location="query",
+        )
+        raise ApiError(400, "VALIDATION_ERROR", f"name: '{name}' is not a file name", [problem])
+    recorder = _recorder(request)
+    if recorder.phase == "idle":
+        raise ApiError(
+            409,
+            "NO_RECORDING",
+            "nothing was recorded since the server started or was reset: "
+            "start a recording with POST /_mock/recording/start",
+        )
+    document = export_scenario(
+        _opening(recorder), recorder.calls, _description(recorder), _route_paths(request)
+    )
+    headers = {"content-disposition": f'attachment; filename="{name}.json"'}
+    return Response(dumps(document, indent=True), media_type=JSON_TYPE, headers=headers)
+
+
+def _route_paths(request: Request) -> tuple[str, ...]:
+    """The path of every route this app serves, read from the app itself."""
+    found: list[str] = []
+
+    def walk(routes: Iterable[BaseRoute]) -> None:
+        for route in routes:
+            if isinstance(route, IndexedRoutes):
+                for router in route.routers.values():
+                    walk(router.routes)
+            elif isinstance(route, Route):
+                found.append(route.path)
+
+    walk(request.app.routes)
+    return tuple(found)
+
+
+def _opening(recorder: Recorder) -> list[Json]:
+    """The opening steps, the start snapshot parsed (amounts as their exact text)."""
+    return [
+        {**step, "request": {**step["request"], "body": loads(step["request"]["body"])}}
+        if isinstance(step["request"]["body"], bytes)
+        else step
+        for step in recorder.opening
+    ]
+
+
+def _instant(at: datetime | None) -> str:
+    return format_instant(at) if at is not None else "?"
+
+
+def _description(recorder: Recorder) -> str:
+    end = f" to {_instant(recorder.stopped_at)}" if recorder.stopped_at else ""
+    return (
+        f"Recorded with mock-ingrid from {_instant(recorder.started_at)}{end} "
+        f"({recorder.counted()} calls)."
+    )
