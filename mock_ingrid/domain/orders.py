@@ -208,3 +208,21 @@ def _check_returns_still_fit(
                 f"line item '{line_id}' has {units} unit(s) on returns; "
                 "it must stay on the order with at least that quantity",
             )
+
+
+def find_customer_order(m: Merchant, order_number: str, email: str) -> Order | None:
+    """The order a customer names by what they were shown (its name, ``#1001``, or its
+    number, ``1001``) and their email, or None. One answer for any mismatch: a portal
+    must not tell which of the two was wrong. A scan: a customer looks up one order."""
+    bare = order_number.strip().removeprefix("#").strip()
+    address = email.strip().casefold()
+    if not bare or not address:
+        return None
+    for order in m.orders.values():
+        name, number = order.order_name, order.order_number
+        named = name is not None and bare in (name, name.removeprefix("#"))
+        if not (named or (number is not None and bare == str(number))):
+            continue
+        if (order.customer_email or "").strip().casefold() == address:
+            return order
+    return None
