@@ -11,7 +11,6 @@ APIs do not give a customer's page (``views/portal.py``).
 from __future__ import annotations
 
 from html import escape
-from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -25,7 +24,7 @@ from mock_ingrid.domain.orders import find_customer_order
 from mock_ingrid.ui.layout import page
 from mock_ingrid.views import portal as view
 
-PORTAL = "/_mock/portal/{merchant}"
+PORTAL = view.PORTAL
 STATUS_PAGE = PORTAL + "/returns/{returnId}"
 LOOKUP = PORTAL + "/api/orders/lookup"
 RETURN_STATUS = PORTAL + "/api/returns/{returnId}"
@@ -33,16 +32,6 @@ NO_MATCH = (
     "no order matches this order number and email; check both "
     "(the order number is on the order confirmation, such as #1001)"
 )
-
-
-def portal_path(merchant: str) -> str:
-    return PORTAL.format(merchant=quote(merchant, safe=""))
-
-
-def status_path(merchant: str, return_id: str) -> str:
-    """The status page of a return (also the legacy ``statusUrl`` under
-    ``--status-url portal``)."""
-    return f"{portal_path(merchant)}/returns/{quote(return_id, safe='')}"
 
 
 def _merchant_key(request: Request) -> str:
@@ -100,7 +89,7 @@ async def portal_page(request: Request) -> Response:
         "Return or exchange",
         _LOOKUP_HTML,
         scripts=("portal.js",),
-        data={"merchant": key, "portal": portal_path(key)},
+        data={"merchant": key, "portal": view.portal_path(key)},
     )
 
 
@@ -111,14 +100,14 @@ async def status_page(request: Request) -> Response:
     if m is None or return_id not in m.returns:
         missing = (
             f"<p>There is no return {escape(return_id)} here. "
-            f'<a href="{escape(portal_path(key))}">Start a return</a>.</p>'
+            f'<a href="{escape(view.portal_path(key))}">Start a return</a>.</p>'
         )
         return page("Return not found", missing, status=404)
     return page(
         f"Return {return_id}",
         _STATUS_HTML,
         scripts=("portal-status.js",),
-        data={"merchant": key, "return": return_id, "portal": portal_path(key)},
+        data={"merchant": key, "return": return_id, "portal": view.portal_path(key)},
     )
 
 

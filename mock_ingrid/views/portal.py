@@ -9,6 +9,7 @@ reason table, a return with its refunds and exchanges and the titles of its line
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from mock_ingrid.domain.merchant import Merchant
 from mock_ingrid.domain.model import LineItem, Order, Return, ReturnItem
@@ -17,6 +18,17 @@ from mock_ingrid.domain.returns import returnable_units
 from mock_ingrid.views import current as render
 
 Json = dict[str, Any]
+
+PORTAL = "/_mock/portal/{merchant}"
+
+
+def portal_path(merchant: str) -> str:
+    return PORTAL.format(merchant=quote(merchant, safe=""))
+
+
+def status_path(merchant: str, return_id: str) -> str:
+    """A return's status page (also the legacy ``statusUrl`` under ``--status-url portal``)."""
+    return f"{portal_path(merchant)}/returns/{quote(return_id, safe='')}"
 
 
 def reasons() -> Json:
