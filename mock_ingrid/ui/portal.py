@@ -103,9 +103,10 @@ async def status_page(request: Request) -> Response:
             f'<a href="{escape(view.portal_path(key))}">Start a return</a>.</p>'
         )
         return page("Return not found", missing, status=404)
+    again = f'<p><a href="{escape(view.portal_path(key))}">Return or exchange other items</a></p>'
     return page(
         f"Return {return_id}",
-        _STATUS_HTML,
+        _STATUS_HTML + again,
         scripts=("portal-status.js",),
         data={"merchant": key, "return": return_id, "portal": view.portal_path(key)},
     )
