@@ -203,3 +203,14 @@ def test_status_url_portal_points_the_legacy_status_url_at_the_status_page() -> 
 
 def test_a_key_with_odd_characters_is_quoted_in_the_portals_paths() -> None:
     assert status_path("a b/c", "7") == "/_mock/portal/a%20b%2Fc/returns/7"
+
+
+def test_under_an_admin_token_the_portal_needs_it_like_the_rest_of_mock() -> None:
+    with demo_client(admin_token="secret") as client:
+        params = {"orderNumber": "1001", "email": ANNA}
+        assert client.get(LOOKUP, params=params).status_code == 401
+        page = client.get(PORTAL, headers={"accept": "text/html"})
+        assert page.status_code == 401
+        assert "Sign in" in page.text
+        allowed = client.get(LOOKUP, params=params, headers={"x-mock-admin-token": "secret"})
+        assert allowed.status_code == 200
