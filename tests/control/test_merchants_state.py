@@ -213,6 +213,8 @@ def _get_paths(client: TestClient) -> list[str]:
         "{apiKey}": API_KEY,
         "{faultId}": "fault_1",
         "{returnId}": rid,
+        "{name}": "ui.css",
+        "{merchant}": API_KEY,
     }
     paths = []
     for template, item in spec["paths"].items():
