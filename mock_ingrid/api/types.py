@@ -98,7 +98,7 @@ def _money(value: Decimal) -> Decimal:
     return value
 
 
-def _whole_number(value: Any) -> Any:
+def whole_number(value: Any) -> Any:
     """A number with no fractional part is an integer, as JSON Schema 2020-12 (the
     documents' dialect) counts it: ``1.0`` is 1; ``1.5`` is refused by name. The JSON
     parser gives Decimal for any number written with a point or an exponent."""
@@ -113,7 +113,7 @@ def _whole_number(value: Any) -> Any:
     return int(value) if value.adjusted() < 20 else value
 
 
-WholeNumber = BeforeValidator(_whole_number)
+WholeNumber = BeforeValidator(whole_number)
 
 # A non-negative amount: at most 18 digits, 6 of them decimals (ints are read as Decimal).
 Money = Annotated[Decimal, BeforeValidator(_int_as_decimal), AfterValidator(_money)]

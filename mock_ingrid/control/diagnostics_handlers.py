@@ -21,7 +21,7 @@ from mock_ingrid.api.current.errors import error_body
 from mock_ingrid.api.endpoint import json_response, runtime_of
 from mock_ingrid.api.errors import ApiError
 from mock_ingrid.api.query import int_param
-from mock_ingrid.api.types import WIRE_CONFIG
+from mock_ingrid.api.types import WIRE_CONFIG, WholeNumber, whole_number
 from mock_ingrid.control.common import read_control_body
 from mock_ingrid.control.diagnostics_state import Diagnostics
 from mock_ingrid.control.faults import (
@@ -68,20 +68,9 @@ def _as_float(value: Any) -> Any:
     return value
 
 
-def _whole_number(value: Any) -> Any:
-    """A whole-number decimal (``3.0``) as the integer it is: JSON Schema 2020-12, the
-    documents' dialect, counts it as an integer (issue 14 item 3), and clients that
-    compute with floats send one. Anything else is left for the field to judge."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
-        return int(value)
-    return value
-
-
 def _status_or_class(value: Any) -> int | str | None:
     """A status (100 to 599) or a class of them (``4xx``); None when it is neither."""
-    value = _whole_number(value)
+    value = whole_number(value)
     if isinstance(value, int) and not isinstance(value, bool) and 100 <= value <= 599:
         return value
     if isinstance(value, str) and re.fullmatch(STATUS_CLASS_PATTERN, value):
@@ -99,7 +88,7 @@ def _status_filter(value: Any) -> Any:
 ApiPath = Annotated[str, Field(max_length=MAX_PATTERN_LENGTH), AfterValidator(_api_path)]
 Method = Annotated[str, Field(pattern=r"^[A-Za-z]{1,16}$")]
 Merchant = Annotated[str, Field(min_length=1, max_length=255)]
-WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
+WholeInt = Annotated[int, WholeNumber]
 # One field for both, checked before pydantic's union so errors name just "status".
 StatusFilter = Annotated[int | str, BeforeValidator(_status_filter)]
 
@@ -112,11 +101,11 @@ class FaultBody(_Body):
     path: ApiPath = "/*"
     method: Method | None = None
     merchant: Merchant | None = None
-    latency_ms: Annotated[WholeNumber, Field(ge=0, le=MAX_LATENCY_MS)] = 0
-    status: Annotated[WholeNumber, Field(ge=400, le=599)] | None = None
-    retry_after: Annotated[WholeNumber, Field(ge=0, le=MAX_RETRY_AFTER)] | None = None
+    latency_ms: Annotated[WholeInt, Field(ge=0, le=MAX_LATENCY_MS)] = 0
+    status: Annotated[WholeInt, Field(ge=400, le=599)] | None = None
+    retry_after: Annotated[WholeInt, Field(ge=0, le=MAX_RETRY_AFTER)] | None = None
     drop: bool = False
-    times: Annotated[WholeNumber, Field(ge=1, le=1_000_000)] | None = None
+    times: Annotated[WholeInt, Field(ge=1, le=1_000_000)] | None = None
     probability: Annotated[float, BeforeValidator(_as_float), Field(gt=0, le=1)] = 1.0
 
     @model_validator(mode="after")
@@ -135,9 +124,9 @@ class VerifyBody(_Body):
     path: ApiPath
     merchant: Merchant | None = None
     status: StatusFilter | None = None
-    since: Annotated[WholeNumber, Field(ge=0)] | None = None
-    count: Annotated[WholeNumber, Field(ge=0)] | None = None
-    at_least: Annotated[WholeNumber, Field(ge=1)] | None = None
+    since: Annotated[WholeInt, Field(ge=0)] | None = None
+    count: Annotated[WholeInt, Field(ge=0)] | None = None
+    at_least: Annotated[WholeInt, Field(ge=1)] | None = None
 
     @model_validator(mode="after")
     def _one_expectation(self) -> VerifyBody:
