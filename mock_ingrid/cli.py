@@ -25,6 +25,7 @@ from mock_ingrid.settings import (
     DEFAULT_WEBHOOK_HISTORY,
     DEFAULT_WEBHOOK_SCHEDULE,
     DEFAULT_WEBHOOK_TIMEOUT,
+    STATUS_URL_TARGETS,
     Settings,
 )
 
@@ -134,6 +135,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="the server's address as its clients reach it (behind a proxy, in a "
         "container): the base of the legacy statusUrl [MOCK_INGRID_PUBLIC_URL] "
         "(default: the bound address, e.g. http://127.0.0.1:8080)",
+    )
+    serve.add_argument(
+        "--status-url",
+        choices=STATUS_URL_TARGETS,
+        help="what the legacy statusUrl of a return points to: the legacy resource "
+        "(api) or the return's status page in the customer portal (portal) "
+        "[MOCK_INGRID_STATUS_URL] (default api)",
     )
     serve.add_argument(
         "--log-level",
@@ -395,10 +403,15 @@ def settings_from(args: argparse.Namespace) -> Settings:
         raise CliError(
             f"{freeze_option}: '{freeze}' is not an ISO 8601 instant with a timezone"
         ) from None
+    status_url, status_option = _option(args.status_url, "STATUS_URL", "--status-url")
+    if status_url is not None and status_url not in STATUS_URL_TARGETS:
+        known = ", ".join(STATUS_URL_TARGETS)
+        raise CliError(f"{status_option}: '{status_url}' is not one of {known}")
     return Settings(
         host=host,
         port=port,
         public_url=_public_url(args),
+        status_url=status_url or "api",
         api_keys=frozenset(key.strip() for key in keys),
         fixtures=tuple(Path(p) for p in fixtures),
         seed=_int(seed_text or "0", seed_option, 0, 2**63 - 1),

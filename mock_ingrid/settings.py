@@ -19,6 +19,9 @@ DEFAULT_SAVE_INTERVAL = 10.0
 # At stop, what requests and webhook deliveries still out get before the save:
 # with the save it fits in the 10 s docker stop (and Kubernetes) wait before SIGKILL.
 DEFAULT_SHUTDOWN_GRACE = 3
+# Where the legacy ``statusUrl`` of a return points: the legacy resource itself, or
+# the return's status page in the customer portal.
+STATUS_URL_TARGETS = ("api", "portal")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +35,7 @@ class Settings:
     freeze_time: datetime | None = None
     # The server's address as its clients know it (behind a proxy, in a container).
     public_url: str | None = None
+    status_url: str = "api"  # one of STATUS_URL_TARGETS
     log_level: str = "warning"
     extra: dict[str, str] = field(default_factory=dict)
     # Webhooks: URLs subscribed for every merchant and event type, their secret

@@ -175,6 +175,10 @@ def test_every_serve_option_comes_from_a_flag_or_its_variable(
         ({"MOCK_INGRID_LOG_LEVEL": "loud"}, "MOCK_INGRID_LOG_LEVEL: 'loud' is not one of"),
         ({"MOCK_INGRID_FREEZE_TIME": "soon"}, "MOCK_INGRID_FREEZE_TIME: 'soon' is not an ISO"),
         ({"MOCK_INGRID_PUBLIC_URL": "file:///x"}, "MOCK_INGRID_PUBLIC_URL: 'file:///x' is not"),
+        (
+            {"MOCK_INGRID_STATUS_URL": "web"},
+            "MOCK_INGRID_STATUS_URL: 'web' is not one of api, portal",
+        ),
     ],
 )
 def test_a_bad_variable_is_named_in_the_message(env: dict[str, str], message: str) -> None:
@@ -248,6 +252,22 @@ def test_the_public_url_comes_from_its_flag_or_variable(monkeypatch: pytest.Monk
     monkeypatch.setenv("MOCK_INGRID_PUBLIC_URL", "https://mock.example.test/ingrid/")
     assert settings().base_url == "https://mock.example.test/ingrid"
     assert settings("--public-url", "http://localhost:9000").base_url == "http://localhost:9000"
+
+
+def test_the_status_url_target_comes_from_its_flag_or_variable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from mock_ingrid.cli import build_parser, settings_from
+
+    def target(*argv: str) -> str:
+        return settings_from(build_parser().parse_args(["serve", *argv])).status_url
+
+    monkeypatch.delenv("MOCK_INGRID_STATUS_URL", raising=False)
+    assert target() == "api"
+    assert target("--status-url", "portal") == "portal"
+    monkeypatch.setenv("MOCK_INGRID_STATUS_URL", "portal")
+    assert target() == "portal"
+    assert target("--status-url", "api") == "api"
 
 
 def test_the_legacy_status_url_is_under_the_public_url() -> None:

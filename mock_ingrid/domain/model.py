@@ -113,6 +113,13 @@ class Order:
     shipped_at: datetime | None = None
     tags: tuple[str, ...] = ()
 
+    @property
+    def customer_email(self) -> str | None:
+        """The customer's email: the order body has no field of its own for it, the
+        reference's orders carry it in the shipping address."""
+        email = self.shipping_address.get("email")
+        return email if isinstance(email, str) else None
+
     def shipped_quantity(self, line_item_id: str) -> int:
         return sum(
             line.quantity

@@ -18,7 +18,7 @@ from mock_ingrid.api.errors import ApiError
 from mock_ingrid.api.resource import resource
 from mock_ingrid.api.types import WIRE_CONFIG
 from mock_ingrid.control.common import read_control_body
-from mock_ingrid.ui import session
+from mock_ingrid.ui import portal, session
 from mock_ingrid.ui.layout import ASSETS, page
 
 DASHBOARD = "/_mock/ui"
@@ -90,4 +90,9 @@ ROUTES: list[Route] = [
     resource(f"{ASSETS}/{{name}}", get=asset),
     resource(session.SESSION_PATH, post=open_session, delete=close_session),
     resource(DASHBOARD, get=dashboard),
+    # the customer portal
+    resource(portal.PORTAL, get=portal.portal_page),
+    resource(portal.STATUS_PAGE, get=portal.status_page),
+    resource(portal.LOOKUP, get=portal.lookup_order),
+    resource(portal.RETURN_STATUS, get=portal.return_status),
 ]

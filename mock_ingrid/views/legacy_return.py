@@ -26,6 +26,7 @@ from mock_ingrid.domain.model import (
 from mock_ingrid.money import ZERO
 from mock_ingrid.views.legacy_reasons import reason_id, sub_reason_id
 from mock_ingrid.views.legacy_status import legacy_item_status, legacy_return_status
+from mock_ingrid.views.portal import status_path
 
 Json = dict[str, Any]
 
@@ -46,10 +47,13 @@ def legacy_id(entity_id: str) -> int:
     return int(entity_id)
 
 
-def status_url(base_url: str, ret: Return) -> str:
-    """The legacy resource itself, absolute, under the server's public URL (``--public-url``,
-    else its bound address): never built from a request's ``Host`` header, which a
-    client or a proxy can set to anything."""
+def status_url(base_url: str, m: Merchant, ret: Return, target: str = "api") -> str:
+    """The legacy resource itself (``target`` "api") or the return's page in the customer
+    portal ("portal"), absolute, under the server's public URL (``--public-url``, else
+    its bound address): never built from a request's ``Host`` header, which a client or
+    a proxy can set to anything."""
+    if target == "portal":
+        return base_url.rstrip("/") + status_path(m.key, ret.return_id)
     return f"{base_url.rstrip('/')}/merchant/return/{legacy_id(ret.return_id)}"
 
 
@@ -65,23 +69,28 @@ def _tracking_page(carrier: str) -> tuple[str, str]:
     return _TRACKING_PAGES.get(key, _FALLBACK_TRACKING_PAGE), quote(carrier, safe="")
 
 
-def legacy_return_summary(m: Merchant, ret: Return, base_url: str) -> Json:
-    """One element of ``GET /merchant/return``'s ``content``."""
+def legacy_return_summary(
+    m: Merchant, ret: Return, base_url: str, status_target: str = "api"
+) -> Json:
+    """One element of ``GET /merchant/return``'s ``content``; ``status_target`` is
+    ``--status-url``'s (see ``status_url``)."""
     return {
         "id": legacy_id(ret.return_id),
         "createdAt": ret.created_at,
         "status": legacy_return_status(m, ret).value,
-        "statusUrl": status_url(base_url, ret),
+        "statusUrl": status_url(base_url, m, ret, status_target),
         "order": _order(m.orders[ret.order_id]),
     }
 
 
-def legacy_return_detail(m: Merchant, ret: Return, base_url: str) -> Json:
+def legacy_return_detail(
+    m: Merchant, ret: Return, base_url: str, status_target: str = "api"
+) -> Json:
     """``GET /merchant/return/{returnId}``: the summary with costs, money, items, parcels."""
     order = m.orders[ret.order_id]
     refunds = [m.refunds[refund_id] for refund_id in ret.refund_ids]
     exchanges = [m.exchanges[exchange_id] for exchange_id in ret.exchange_ids]
-    data = legacy_return_summary(m, ret, base_url)
+    data = legacy_return_summary(m, ret, base_url, status_target)
     data["returnCosts"] = _return_costs(m, ret, order, refunds, exchanges)
     data["refundTransactions"] = [entry for refund in refunds for entry in _refund_entries(refund)]
     data["items"] = [_item(m, ret, order, item) for item in ret.items]

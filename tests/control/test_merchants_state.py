@@ -214,6 +214,8 @@ def _get_paths(client: TestClient) -> list[str]:
         "{faultId}": "fault_1",
         "{runId}": "1",
         "{returnId}": rid,
+        "{name}": "ui.css",
+        "{merchant}": API_KEY,
     }
     paths = []
     for template, item in spec["paths"].items():

@@ -58,8 +58,11 @@ async def list_returns(request: Request, m: Merchant) -> Response:
             paging.sort,
             SORT_KEYS,
         )
-    base_url = runtime_of(request).settings.base_url
-    return json_response(page_body(found, paging, lambda r: legacy_return_summary(m, r, base_url)))
+    settings = runtime_of(request).settings
+    base_url, target = settings.base_url, settings.status_url
+    return json_response(
+        page_body(found, paging, lambda r: legacy_return_summary(m, r, base_url, target))
+    )
 
 
 def _by_id(
@@ -81,7 +84,8 @@ def _by_id(
 @endpoint
 async def get_return(request: Request, m: Merchant) -> Response:
     ret = m.require_return(str(_path_id(request, "returnId")), "returnId")
-    return json_response(legacy_return_detail(m, ret, runtime_of(request).settings.base_url))
+    settings = runtime_of(request).settings
+    return json_response(legacy_return_detail(m, ret, settings.base_url, settings.status_url))
 
 
 @endpoint

@@ -45,7 +45,7 @@ window.ui = (() => {
       const message = data.message || data.errorMessage || "";
       const fields = (data.errors || [])
         .map((e) => [e.path, e.message].filter(Boolean).join(": "))
-        .filter(Boolean);
+        .filter((text) => text && !message.includes(text)); // often the message already says it
       return [`${status} ${code}`.trim(), message, ...fields].filter(Boolean).join(" — ");
     }
     return `${status} ${data || ""}`.trim();
