@@ -12,6 +12,7 @@ from typing import Any
 from mock_ingrid.clock import ControlledClock
 from mock_ingrid.control.diagnostics_state import Diagnostics, build_diagnostics
 from mock_ingrid.domain.merchant import Merchant
+from mock_ingrid.feed import Feed
 from mock_ingrid.persistence import Persistence
 from mock_ingrid.progression import Progression, parse_assignment
 from mock_ingrid.settings import Settings
@@ -31,6 +32,7 @@ class Runtime:
     webhooks: Webhooks = field(init=False)
     diagnostics: Diagnostics = field(init=False)
     persistence: Persistence = field(init=False)
+    feed: Feed = field(init=False)  # what open dashboards are told
     # What the server started with (its fixtures), for /_mock/reset.
     baseline: dict[str, Any] | None = field(init=False, default=None)
     # Set by a process that is only this server (``mock-ingrid serve``): bulk loads
@@ -49,6 +51,9 @@ class Runtime:
         self.webhooks = Webhooks(self.settings, self.clock, self.state)
         self.diagnostics = build_diagnostics(self.settings)
         self.persistence = Persistence(self)
+        self.feed = Feed()
+        self.state.listeners.append(self.feed.on_event)
+        self.webhooks.outbox.attempt_listeners.append(self.feed.on_attempt)
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:

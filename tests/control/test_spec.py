@@ -15,6 +15,7 @@ from starlette.routing import Route
 from mock_ingrid.control import clock, lifecycle, merchants
 from mock_ingrid.control.diagnostics_handlers import FaultBody, VerifyBody
 from mock_ingrid.control.routes import ROUTES
+from mock_ingrid.ui.routes import ROUTES as UI_ROUTES
 from tests.oracle import ORACLES, load_spec
 
 SPEC: dict[str, Any] = load_spec("control")
@@ -29,7 +30,7 @@ def test_the_document_is_valid_openapi_3_1() -> None:
 def test_every_route_and_method_is_documented_and_nothing_else() -> None:
     served = {
         (method.lower(), route.path)
-        for route in ROUTES
+        for route in [*ROUTES, *UI_ROUTES]
         if isinstance(route, Route)
         for method in route.methods or ()
         if method != "HEAD"
