@@ -1,9 +1,11 @@
 """What the dashboard reads that the public and control APIs do not offer.
 
-- ``GET /_mock/ui/returns``: a merchant's returns newest first (the public list is
-  oldest first), read from the same id-ordered tables and status index, so a page
+- ``GET /_mock/ui/data/returns``: a merchant's returns newest first (the public list
+  is oldest first), read from the same id-ordered tables and status index, so a page
   costs the same at any depth and with any number of returns;
-- ``GET /_mock/ui/returns/{returnId}``: one return with what the API shows of it
+- ``GET /_mock/ui/data/products`` and ``.../orders``: the same for the catalogue
+  (through the public API, the dashboard's reads would fill the request journal);
+- ``GET /_mock/ui/data/returns/{returnId}``: one return with what the API shows of it
   only in pieces or not at all: every status change of the return, its warehouse
   report, refunds and exchanges (the timeline), and the lifecycle helpers its
   status allows, read from the lifecycle table.
@@ -14,9 +16,9 @@ public and control APIs, as any client would.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import islice
-from typing import Any
+from typing import Any, TypeVar
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -35,7 +37,6 @@ from mock_ingrid.domain.lifecycle import (
     ReportStatus,
     ReturnStatus,
 )
-from mock_ingrid.domain.merchant import Merchant
 from mock_ingrid.domain.model import HasHistory, Return
 from mock_ingrid.views import current as render
 
@@ -43,6 +44,7 @@ from mock_ingrid.views import current as render
 # cancel) -> the lifecycle event it takes: offered when the lifecycle allows it.
 REFUND_ACTIONS = (REFUND_LIFECYCLE, {"complete": "complete", "fail": "fail", "retry": "retry"})
 EXCHANGE_ACTIONS = (EXCHANGE_LIFECYCLE, {"complete": "complete", "cancel": "cancel"})
+T = TypeVar("T")
 DEFAULT_SIZE = 25
 MAX_SIZE = 100
 
@@ -51,35 +53,64 @@ MAX_SIZE = 100
 async def dashboard_returns(request: Request) -> Response:
     """A page of a merchant's returns, newest first, optionally in one status."""
     m = acting_merchant(request)
-    page = int_param(request, "page", 0, 0, 10_000_000) or 0
-    size = int_param(request, "size", DEFAULT_SIZE, 1, MAX_SIZE) or DEFAULT_SIZE
+    page, size = _paging(request)
     status = enum_param(request, "status", ReturnStatus)
-    chosen, total = _newest_first(m, status, page, size)
+    ordered: Sequence[Return] | None
+    if status is not None:
+        ordered = ById(m.status_index["return"].get(status, ()), m.returns)
+    else:
+        ordered = in_id_order(m, "return", m.returns)
+    return _page(m.returns, ordered, _summary, page, size)
+
+
+@control_endpoint
+async def dashboard_products(request: Request) -> Response:
+    """A page of a merchant's products, newest first (read here: the dashboard's
+    reads through the public API would fill the request journal)."""
+    m = acting_merchant(request)
+    page, size = _paging(request)
+    return _page(m.products, None, render.product, page, size)
+
+
+@control_endpoint
+async def dashboard_orders(request: Request) -> Response:
+    """A page of a merchant's orders, newest first."""
+    m = acting_merchant(request)
+    page, size = _paging(request)
+    return _page(m.orders, None, render.order, page, size)
+
+
+def _paging(request: Request) -> tuple[int, int]:
+    page = int_param(request, "page", 0, 0, 10_000_000) or 0
+    return page, int_param(request, "size", DEFAULT_SIZE, 1, MAX_SIZE) or DEFAULT_SIZE
+
+
+def _page(
+    table: dict[str, T],
+    ordered: Sequence[T] | None,
+    to_json: Callable[[T], dict[str, Any]],
+    page: int,
+    size: int,
+) -> Response:
+    """Page ``page`` of ``ordered`` (the table in creation order) taken from its end;
+    without ``ordered`` (ids that are not "1".."n", or a table of the merchant's own
+    ids), the table's insertion order walked from the newest: a cost per page read."""
+    if ordered is None:
+        chosen = list(islice(reversed(table.values()), page * size, (page + 1) * size))
+        total = len(table)
+    else:
+        total = len(ordered)
+        end = max(0, total - page * size)
+        chosen = list(reversed(ordered[max(0, end - size) : end]))
     return json_response(
         {
-            "data": [_summary(ret) for ret in chosen],
+            "data": [to_json(item) for item in chosen],
             "page": page,
             "size": size,
             "total": total,
             "hasNext": (page + 1) * size < total,
         }
     )
-
-
-def _newest_first(
-    m: Merchant, status: str | None, page: int, size: int
-) -> tuple[list[Return], int]:
-    ordered: Sequence[Return] | None
-    if status is not None:
-        ordered = ById(m.status_index["return"].get(status, ()), m.returns)
-    else:
-        ordered = in_id_order(m, "return", m.returns)
-    if ordered is None:  # ids not "1".."n" (an import): walk from the newest
-        skipped = islice(reversed(m.returns.values()), page * size, (page + 1) * size)
-        return list(skipped), len(m.returns)
-    total = len(ordered)
-    end = max(0, total - page * size)
-    return list(reversed(ordered[max(0, end - size) : end])), total
 
 
 def _summary(ret: Return) -> dict[str, Any]:

@@ -90,4 +90,6 @@ ROUTES: list[Route] = [
     resource(live.EVENTS_PATH, get=live.live_events),
     resource(f"{DASHBOARD}/data/returns", get=dashboard_data.dashboard_returns),
     resource(f"{DASHBOARD}/data/returns/{{returnId}}", get=dashboard_data.dashboard_return),
+    resource(f"{DASHBOARD}/data/products", get=dashboard_data.dashboard_products),
+    resource(f"{DASHBOARD}/data/orders", get=dashboard_data.dashboard_orders),
 ]

@@ -12,8 +12,9 @@ from mock_ingrid.control.lifecycle import RETURN_HELPER_EVENTS
 from mock_ingrid.control.routes import ROUTES
 from mock_ingrid.domain.lifecycle import RETURN_LIFECYCLE
 from mock_ingrid.ui.dashboard_data import allowed_helpers
-from tests.api.flow import create_return, ok, report, seed_reference
+from tests.api.flow import ORDER_ID, create_return, ok, report, seed_reference
 from tests.control.helpers import API_KEY, control_client
+from tests.oracle import load_spec
 
 DATA = "/_mock/ui/data/returns"
 
@@ -116,3 +117,20 @@ def test_the_pages_are_served(client: TestClient) -> None:
     assert '<option value="REFUND_PENDING">' in home  # the statuses, from the server
     for asset in ("dash.js", "dash-home.js", "dash-return.js"):
         assert client.get(f"/_mock/ui/assets/{asset}").status_code == 200
+
+
+def test_the_catalogue_is_listed_newest_first_out_of_the_journal(client: TestClient) -> None:
+    ok(client.post("/products", json={"productId": "LATER", "title": "Later"}), 201)
+    products = ok(client.get("/_mock/ui/data/products", params={"size": 1}))
+    assert [p["productId"] for p in products["data"]] == ["LATER"]
+    assert (products["total"], products["hasNext"]) == (2, True)
+    orders = ok(client.get("/_mock/ui/data/orders"))
+    assert [o["orderId"] for o in orders["data"]] == [ORDER_ID]
+    journaled = [entry["path"] for entry in ok(client.get("/_mock/journal"))["data"]]
+    assert journaled == ["/products", "/orders", "/products"]  # the writes only
+
+
+def test_the_entities_are_the_current_apis() -> None:
+    control, current = load_spec("control"), load_spec("current")
+    for name in ("Product", "Order"):
+        assert control["components"]["schemas"][name] == current["components"]["schemas"][name]

@@ -110,9 +110,9 @@
 
   async function loadCatalog() {
     if (!view.merchant) return;
-    const key = { apiKey: view.merchant };
+    const params = query({ merchant: view.merchant, size: 10 });
     const [products, orders] = await Promise.all([
-      api("GET", "/products?size=10", key), api("GET", "/orders?size=10", key),
+      api("GET", `/_mock/ui/data/products?${params}`), api("GET", `/_mock/ui/data/orders?${params}`),
     ]);
     fillRows($("products-table-body"), products.data.map((p) => [
       p.productId, p.title || "", String((p.variants || []).length),
