@@ -87,13 +87,13 @@
   }
 
   function showRun(run) {
-    $("scenario-run").replaceChildren(
+    $("scenario-run").replaceChildren(el("div", { class: "card", id: "scenario-run-card" },
       el("h3", {}, `Run of ${run.scenario}: `, statusBadge(run.status.toUpperCase())),
       run.error ? el("p", { class: "bad" }, run.error) : null,
       el("ol", { class: "steps" }, run.steps.map((step) => el("li", {},
         `${step.label} — `, statusBadge(step.state.toUpperCase()),
         step.statusCode ? ` (${step.statusCode})` : "",
-        step.error ? el("span", { class: "bad" }, ` ${step.error}`) : null))));
+        step.error ? el("span", { class: "bad" }, ` ${step.error}`) : null)))));
   }
 
   async function loadRecording() {

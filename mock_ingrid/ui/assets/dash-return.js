@@ -28,7 +28,7 @@
       ? `Shipment ${ret.shipment.trackingReference} (${ret.shipment.carrier})` : "No shipment booked yet.";
     $("return-summary").replaceChildren(
       el("p", {}, `Order ${ret.orderId} · created ${when(ret.createdAt)} · ${shipment}`),
-      ret.customerNote ? el("p", {}, `Customer note: ${ret.customerNote}`) : null);
+      ...(ret.customerNote ? [el("p", {}, `Customer note: ${ret.customerNote}`)] : []));
     fillRows($("lines-table-body"), ret.items.map((item) => [
       item.returnItemId, item.orderLineItemId, String(item.quantity),
       item.reason ? [item.reason.code, item.reason.subReasonCode].filter(Boolean).join(" / ") : "",
