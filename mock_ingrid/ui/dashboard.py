@@ -14,8 +14,14 @@ from html import escape
 from starlette.requests import Request
 from starlette.responses import Response
 
+from mock_ingrid.api.endpoint import runtime_of
+from mock_ingrid.control.merchants import merchant_json
 from mock_ingrid.domain.lifecycle import ReturnStatus
+from mock_ingrid.jsonio import dumps
+from mock_ingrid.ui.dashboard_data import returns_page
 from mock_ingrid.ui.layout import page
+
+FIRST_PAGE = 25  # returns a page: the script pages by the same size
 
 NAV = (
     ("/_mock/ui", "Dashboard"),
@@ -95,7 +101,20 @@ _HOME = (
 
 
 async def dashboard(request: Request) -> Response:
-    return page("Dashboard", _HOME, scripts=("dash.js", "dash-home.js"), nav=NAV)
+    """The page carries the merchants and the chosen one's first page of returns
+    (``data-first``): the list is drawn as the script runs, without a round trip."""
+    state = runtime_of(request).state
+    merchants = [merchant_json(m) for m in state.merchants.values()]
+    key = request.query_params.get("merchant") or next(iter(state.merchants), "")
+    chosen = state.merchants.get(key)
+    first = {
+        "pageSize": FIRST_PAGE,
+        "merchant": key,
+        "merchants": merchants,
+        "returns": returns_page(chosen, None, 0, FIRST_PAGE) if chosen else None,
+    }
+    data = {"first": dumps(first).decode("utf-8")}
+    return page("Dashboard", _HOME, scripts=("dash.js", "dash-home.js"), nav=NAV, data=data)
 
 
 _RETURN = (

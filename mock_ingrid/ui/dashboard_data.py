@@ -37,6 +37,7 @@ from mock_ingrid.domain.lifecycle import (
     ReportStatus,
     ReturnStatus,
 )
+from mock_ingrid.domain.merchant import Merchant
 from mock_ingrid.domain.model import HasHistory, Return
 from mock_ingrid.views import current as render
 
@@ -55,6 +56,12 @@ async def dashboard_returns(request: Request) -> Response:
     m = acting_merchant(request)
     page, size = _paging(request)
     status = enum_param(request, "status", ReturnStatus)
+    return json_response(returns_page(m, status, page, size))
+
+
+def returns_page(m: Merchant, status: str | None, page: int, size: int) -> dict[str, Any]:
+    """What ``GET /_mock/ui/data/returns`` answers (the dashboard page carries the
+    first one, so that its list is drawn without a round trip)."""
     ordered: Sequence[Return] | None
     if status is not None:
         ordered = ById(m.status_index["return"].get(status, ()), m.returns)
@@ -69,7 +76,7 @@ async def dashboard_products(request: Request) -> Response:
     reads through the public API would fill the request journal)."""
     m = acting_merchant(request)
     page, size = _paging(request)
-    return _page(m.products, None, render.product, page, size)
+    return json_response(_page(m.products, None, render.product, page, size))
 
 
 @control_endpoint
@@ -77,7 +84,7 @@ async def dashboard_orders(request: Request) -> Response:
     """A page of a merchant's orders, newest first."""
     m = acting_merchant(request)
     page, size = _paging(request)
-    return _page(m.orders, None, render.order, page, size)
+    return json_response(_page(m.orders, None, render.order, page, size))
 
 
 def _paging(request: Request) -> tuple[int, int]:
@@ -91,7 +98,7 @@ def _page(
     to_json: Callable[[T], dict[str, Any]],
     page: int,
     size: int,
-) -> Response:
+) -> dict[str, Any]:
     """Page ``page`` of ``ordered`` (the table in creation order) taken from its end;
     without ``ordered`` (ids that are not "1".."n", or a table of the merchant's own
     ids), the table's insertion order walked from the newest: a cost per page read."""
@@ -102,15 +109,13 @@ def _page(
         total = len(ordered)
         end = max(0, total - page * size)
         chosen = list(reversed(ordered[max(0, end - size) : end]))
-    return json_response(
-        {
-            "data": [to_json(item) for item in chosen],
-            "page": page,
-            "size": size,
-            "total": total,
-            "hasNext": (page + 1) * size < total,
-        }
-    )
+    return {
+        "data": [to_json(item) for item in chosen],
+        "page": page,
+        "size": size,
+        "total": total,
+        "hasNext": (page + 1) * size < total,
+    }
 
 
 def _summary(ret: Return) -> dict[str, Any]:
