@@ -38,6 +38,7 @@ import httpx
 
 HERE = Path(__file__).resolve().parent
 API_KEY = "bench"  # loaded_server.py's merchant
+LOADED_SERVER = (sys.executable, str(HERE / "loaded_server.py"))
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 # Notes the instant the row of return ``name`` appears in the table.
 WATCH = """(name) => {
@@ -61,8 +62,7 @@ def free_port() -> int:
 
 def start_server(port: int, returns: int) -> tuple[subprocess.Popen[str], dict[str, Any]]:
     process = subprocess.Popen(
-        [sys.executable, str(HERE / "loaded_server.py"), "--port", str(port)]
-        + ["--returns", str(returns)],
+        [*LOADED_SERVER, "--port", str(port), "--returns", str(returns)],
         stdout=subprocess.PIPE,
         text=True,
     )
