@@ -93,7 +93,9 @@ class Feed:
     def __init__(self, size: int = QUEUE_SIZE) -> None:
         self.size = size
         self.subscribers: set[Subscriber] = set()
-        self.closed = False
+        # Opened by the app's lifespan: an app served without one (an in-process test
+        # client) has no live feed, and a stream there ends after its ``ready``.
+        self.closed = True
 
     def subscribe(self) -> Subscriber:
         """A new stream's queue (call on the loop that will read it); after ``close``

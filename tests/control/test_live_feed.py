@@ -13,10 +13,11 @@ from typing import Any
 
 import httpx
 import pytest
+from starlette.testclient import TestClient
 
 from mock_ingrid.feed import Feed, Notice
 from tests.api.flow import create_return, seed_reference
-from tests.control.helpers import API_KEY, Served, frozen
+from tests.control.helpers import API_KEY, Served, build, frozen
 from tests.server import ROOT, free_port, wait_until_healthy
 from tests.webhooks.helpers import wait_until
 
@@ -26,6 +27,7 @@ from tests.webhooks.helpers import wait_until
 def test_a_notice_reaches_every_subscriber() -> None:
     async def scenario() -> list[Notice | None]:
         feed = Feed()
+        feed.open()
         first, second = feed.subscribe(), feed.subscribe()
         feed.publish("write", {"path": "/orders"})
         return [await first.next(5), await second.next(5)]
@@ -36,6 +38,7 @@ def test_a_notice_reaches_every_subscriber() -> None:
 def test_a_subscriber_that_falls_behind_gets_one_resync() -> None:
     async def scenario() -> list[str]:
         feed = Feed(size=3)
+        feed.open()
         slow = feed.subscribe()
         for number in range(10):  # nobody reads meanwhile: publishing never waits
             feed.publish("change", {"n": number})
@@ -54,6 +57,7 @@ def test_a_subscriber_that_falls_behind_gets_one_resync() -> None:
 def test_close_ends_open_streams_and_later_ones() -> None:
     async def scenario() -> tuple[str, str, int]:
         feed = Feed()
+        feed.open()
         open_one = feed.subscribe()
         feed.publish("write", {})
         feed.close()
@@ -119,6 +123,15 @@ def test_the_stream_tells_what_changed(served: Served) -> None:
             "write",
             {"method": "POST", "path": "/_mock/clock/advance", "status": 200},
         )
+
+
+def test_without_a_lifespan_a_stream_ends_after_ready() -> None:
+    built = build(frozen())
+    answer = TestClient(built.app).get("/_mock/ui/events")  # (no lifespan: no feed)
+    assert answer.text == "retry: 1000\nevent: ready\ndata: {}\n\n"
+    with TestClient(built.app):  # the lifespan opens the feed, and its end closes it
+        assert not built.runtime.feed.closed
+    assert built.runtime.feed.closed
 
 
 def test_a_closed_stream_leaves_no_subscriber(served: Served) -> None:
