@@ -59,6 +59,11 @@
   function showInspection(view) {
     const box = $("inspection");
     const { stage, items } = view.inspection;
+    // A reload while the form is being filled in (another client changed something)
+    // keeps what was typed: the form is rebuilt only when what it asks about changes.
+    const asked = JSON.stringify([stage, items]);
+    if (stage === "file" && box.dataset.asked === asked) return;
+    box.dataset.asked = asked;
     if (stage === "review") {
       const reportId = encodeURIComponent(view.report.warehouseReportId);
       const post = (verb) => api("POST", `/_mock/warehouse-reports/${reportId}/${verb}${asMerchant}`);
