@@ -210,7 +210,9 @@ class Document:
                 f"{op.label} answered {status} with content-type {got or '(none)'!r}; "
                 f"documented: {', '.join(content)}\n  body: {excerpt(body)}"
             )
-        if "schema" not in content[got]:
+        # A page, an asset or an event stream is held to its content type only: its
+        # schema (a string, one event) is not a JSON document to parse.
+        if "schema" not in content[got] or not (got == "application/json" or got.endswith("+json")):
             return
         instance = parse_json(body, f"{op.label} answered {status}")
         schema_pointer = f"{pointer}/content/{pointer_part(got)}/schema"
