@@ -22,6 +22,7 @@ from mock_ingrid.api.legacy.routes import ROUTES as LEGACY_ROUTES
 from mock_ingrid.api.router import IndexedRoutes
 from mock_ingrid.control.middleware import ControlMiddleware
 from mock_ingrid.control.routes import ROUTES as CONTROL_ROUTES
+from mock_ingrid.feed import FeedWrites
 from mock_ingrid.persistence import CountChanges
 from mock_ingrid.runtime import Runtime
 from mock_ingrid.settings import Settings
@@ -78,6 +79,7 @@ def _lifespan(runtime: Runtime) -> Callable[[Starlette], AbstractAsyncContextMan
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        runtime.feed.open()
         await runtime.webhooks.start()
         runtime.persistence.start()
         ticker = asyncio.create_task(_tick(runtime))
@@ -93,7 +95,9 @@ def _lifespan(runtime: Runtime) -> Callable[[Starlette], AbstractAsyncContextMan
             # cancellation let through would be logged as a failed shutdown.
             warm_up.cancel()
             ticker.cancel()
+            runtime.feed.close()
             return
+        runtime.feed.close()  # (a host that stops without ``shutdown.Server``)
         warm_up.cancel()
         ticker.cancel()
         await runtime.persistence.stop()
@@ -113,6 +117,7 @@ async def _tick(runtime: Runtime) -> None:
 def _middleware(runtime: Runtime) -> list[Middleware]:
     stack = [
         Middleware(CountChanges, persistence=runtime.persistence),
+        Middleware(FeedWrites, feed=runtime.feed),
         Middleware(ControlMiddleware, runtime=runtime, diagnostics=runtime.diagnostics),
     ]
     if runtime.settings.validate_responses:

@@ -210,8 +210,10 @@ class Document:
                 f"{op.label} answered {status} with content-type {got or '(none)'!r}; "
                 f"documented: {', '.join(content)}\n  body: {excerpt(body)}"
             )
+        # A page, an asset or an event stream is held to its content type only: its
+        # schema (a string, one event) is not a JSON document to parse.
         if "schema" not in content[got] or not (got == JSON_MEDIA_TYPE or got.endswith("+json")):
-            return  # a page or an asset: its schema says "a string", nothing to parse
+            return
         instance = parse_json(body, f"{op.label} answered {status}")
         schema_pointer = f"{pointer}/content/{pointer_part(got)}/schema"
         self.assert_valid(schema_pointer, instance, f"{op.label} answered {status}", body)

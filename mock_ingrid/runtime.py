@@ -13,6 +13,7 @@ from mock_ingrid.clock import ControlledClock
 from mock_ingrid.control.diagnostics_state import Diagnostics, build_diagnostics
 from mock_ingrid.control.scenario_runs import ScenarioRuns
 from mock_ingrid.domain.merchant import Merchant
+from mock_ingrid.feed import Feed
 from mock_ingrid.persistence import Persistence
 from mock_ingrid.progression import Progression, parse_assignment
 from mock_ingrid.settings import Settings
@@ -34,6 +35,7 @@ class Runtime:
     persistence: Persistence = field(init=False)
     # Scenarios started through /_mock/scenarios, with their steps' progress.
     scenario_runs: ScenarioRuns = field(init=False)
+    feed: Feed = field(init=False)  # what open dashboards are told
     # What the server started with (its fixtures), for /_mock/reset.
     baseline: dict[str, Any] | None = field(init=False, default=None)
     # Set by a process that is only this server (``mock-ingrid serve``): bulk loads
@@ -53,6 +55,9 @@ class Runtime:
         self.diagnostics = build_diagnostics(self.settings)
         self.persistence = Persistence(self)
         self.scenario_runs = ScenarioRuns()
+        self.feed = Feed()
+        self.state.listeners.append(self.feed.on_event)
+        self.webhooks.outbox.attempt_listeners.append(self.feed.on_attempt)
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:

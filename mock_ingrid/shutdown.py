@@ -51,6 +51,10 @@ class Server(uvicorn.Server):
         if self.signals == 1:
             self.should_exit = True
             self.runtime.stop_deadline = time.monotonic() + self.runtime.settings.shutdown_grace
+            # Open dashboards' streams never end by themselves: uvicorn would wait for
+            # them before the app's shutdown. (On the loop, not in the handler: see below.)
+            with contextlib.suppress(RuntimeError):
+                asyncio.get_running_loop().call_soon_threadsafe(self.runtime.feed.close)
         elif self.signals == 2:
             self.runtime.stop_deadline = time.monotonic()
             # (a handler may run in the middle of the loop's own code: not from here;

@@ -373,6 +373,8 @@ class MockIngrid:
     def stop(self) -> None:
         """Stop the server (its lifespan finishes), the receiver and the clients."""
         if self._server is not None and self._thread is not None:
+            if self.runtime is not None:
+                self.runtime.feed.close()  # open dashboards would hold up the stop
             self._server.should_exit = True
             self._thread.join(timeout=60)
         if self._sock is not None:

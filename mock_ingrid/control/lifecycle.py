@@ -19,6 +19,19 @@ from mock_ingrid.domain.lifecycle import ReturnStatus
 from mock_ingrid.fixtures import FixtureReturnItem
 from mock_ingrid.views import current as render
 
+# The return lifecycle's event each helper of ``/_mock/returns/{returnId}/...`` takes
+# (``advance`` walks several: it is offered while a later status can be reached).
+# What the dashboard offers for a return's status is read from the lifecycle table
+# through these, never kept as a second table.
+RETURN_HELPER_EVENTS = {
+    "confirm": "confirm",
+    "label-ready": "label_ready",
+    "in-transit": "scan_in_transit",
+    "deliver": "receive",
+    "lost-in-transit": "lose_in_transit",
+    "no-return-needed": "waive_return",
+}
+
 
 class _Body(BaseModel):
     model_config = WIRE_CONFIG | {"extra": "forbid"}

@@ -18,8 +18,8 @@ from mock_ingrid.api.errors import ApiError
 from mock_ingrid.api.resource import resource
 from mock_ingrid.api.types import WIRE_CONFIG
 from mock_ingrid.control.common import read_control_body
-from mock_ingrid.ui import portal, session
-from mock_ingrid.ui.layout import ASSETS, page
+from mock_ingrid.ui import dashboard, dashboard_data, live, portal, session
+from mock_ingrid.ui.layout import ASSETS
 
 DASHBOARD = "/_mock/ui"
 _TYPES = {
@@ -54,10 +54,6 @@ async def to_dashboard(request: Request) -> Response:
     return RedirectResponse(DASHBOARD, status_code=307)
 
 
-async def dashboard(request: Request) -> Response:
-    return page("Dashboard", "<p>The dashboard is being built.</p>")
-
-
 class SessionBody(BaseModel):
     model_config = WIRE_CONFIG | {"extra": "forbid"}
     token: str
@@ -89,7 +85,13 @@ ROUTES: list[Route] = [
     resource("/", get=to_dashboard),
     resource(f"{ASSETS}/{{name}}", get=asset),
     resource(session.SESSION_PATH, post=open_session, delete=close_session),
-    resource(DASHBOARD, get=dashboard),
+    resource(DASHBOARD, get=dashboard.dashboard),
+    resource(f"{DASHBOARD}/returns/{{returnId}}", get=dashboard.return_page),
+    resource(live.EVENTS_PATH, get=live.live_events),
+    resource(f"{DASHBOARD}/data/returns", get=dashboard_data.dashboard_returns),
+    resource(f"{DASHBOARD}/data/returns/{{returnId}}", get=dashboard_data.dashboard_return),
+    resource(f"{DASHBOARD}/data/products", get=dashboard_data.dashboard_products),
+    resource(f"{DASHBOARD}/data/orders", get=dashboard_data.dashboard_orders),
     # the customer portal
     resource(portal.PORTAL, get=portal.portal_page),
     resource(portal.STATUS_PAGE, get=portal.status_page),

@@ -14,7 +14,7 @@ import random
 import zlib
 from array import array
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -263,6 +263,8 @@ class Outbox:
         # Counts what changes the deliveries without a request or a domain event (an
         # attempt's outcome), so a checkpoint knows there is something to save.
         self.revision = 0
+        # Told of each attempt's outcome once recorded (the dashboard's live feed).
+        self.attempt_listeners: list[Callable[[Delivery], None]] = []
 
     def continue_numbering(self, merchant: str, events: int) -> None:
         """After an import (``--state-file``, ``PUT /_mock/state``) of a merchant that
@@ -379,6 +381,8 @@ class Outbox:
             self._close(delivery, DeliveryStatus.FAILED, "410 Gone: the subscription is disabled")
         else:
             self._retry(delivery, retry_after, now)
+        for listener in self.attempt_listeners:
+            listener(delivery)
 
     def _retry(self, delivery: Delivery, retry_after: timedelta | None, now: datetime) -> None:
         delay = self.schedule.delay(len(delivery.attempts), self.rng)
