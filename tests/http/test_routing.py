@@ -43,12 +43,19 @@ def test_a_trailing_slash_is_a_404_never_a_redirect(
 
 
 def test_an_unknown_path_is_a_404_naming_it(client: TestClient) -> None:
-    for path in ("/nothing-here", "/returns/1/nothing", "/_mock/nothing", "/"):
+    # "/" is not among them: it sends a browser on to the dashboard (below).
+    for path in ("/nothing-here", "/returns/1/nothing", "/_mock/nothing", "/_mock/ui/nothing"):
         response = client.get(path)
         assert response.status_code == 404, path
         body = response.json()
         assert body["code"] == "NOT_FOUND"
         assert body["message"] == f"no operation at GET {path}"
+
+
+def test_the_root_sends_a_browser_on_to_the_dashboard(client: TestClient) -> None:
+    response = client.get("/", follow_redirects=False)
+    assert response.status_code == 307
+    assert response.headers["location"] == "/_mock/ui"
 
 
 def test_a_legacy_404_has_the_legacy_shape(client: TestClient) -> None:
