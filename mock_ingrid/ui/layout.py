@@ -56,6 +56,8 @@ def render(
         '<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(title)} · mock-ingrid</title>"
+        # An icon of its own: else the browser asks for /favicon.ico, a 404 in the journal.
+        f'<link rel="icon" href="{ASSETS}/favicon.svg" type="image/svg+xml">'
         f'<link rel="stylesheet" href="{ASSETS}/ui.css">{tags}</head>'
         '<body><a class="skip" href="#main">Skip to content</a>'
         '<header class="top"><span class="brand">mock-ingrid</span>'

@@ -22,6 +22,7 @@ import pytest
 from tests.server import ROOT, running_server
 
 SCREENSHOTS = ROOT / "docs" / "screenshots"
+SCREENSHOT_TIME = "2026-11-20T10:00:00Z"
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -76,8 +77,9 @@ def page(browser: Any) -> Iterator[Any]:
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    """A real server with the demo shop, for the module's tests."""
-    with running_server(["--fixtures", "demo-shop"]) as base_url:
+    """A real server with the demo shop, for the module's tests. Its clock is frozen, so
+    that the screenshots (times on the pages) come out the same on every run."""
+    with running_server(["--fixtures", "demo-shop", "--freeze-time", SCREENSHOT_TIME]) as base_url:
         yield base_url
 
 

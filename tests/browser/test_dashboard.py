@@ -50,6 +50,9 @@ def test_a_return_made_through_the_api_appears_live(page: Any, server: str) -> N
         api.post(f"/_mock/returns/{created['returnId']}/label-ready").raise_for_status()
         expect()(row).to_contain_text("READY")
     check_access(page)
+    # The pages bring their own icon: no /favicon.ico 404 in a suite's journal.
+    journal = httpx.get(f"{server}/_mock/journal").json()["data"]
+    assert journal and not [e for e in journal if "favicon" in e["path"]]
     # The screenshot shows the demo shop, with its returns in every status.
     page.get_by_label("Merchant (API key)").select_option("demo-key")
     expect()(page.locator("#returns-table-body tr")).to_have_count(10)
