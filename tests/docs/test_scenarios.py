@@ -27,18 +27,22 @@ def scenario_run(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_the_scenario_commands_run() -> None:
-    script = doc_block("scenarios", "sh").replace(
-        "mock-ingrid ", f"{sys.executable} -m mock_ingrid "
-    )
+def run_doc_script(name: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """The page's ``sh`` block NAME, run against a fresh server from CWD."""
+    script = doc_block(name, "sh").replace("mock-ingrid ", f"{sys.executable} -m mock_ingrid ")
     with running_server() as base:
-        result = subprocess.run(
+        return subprocess.run(
             ["bash", "-e", "-c", script.replace(EXAMPLE_URL, base)],
             capture_output=True,
             text=True,
             timeout=120,
-            cwd=ROOT,
+            cwd=cwd,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
         )
+
+
+def test_the_scenario_commands_run() -> None:
+    result = run_doc_script("scenarios", ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "scenario happy-refund: passed" in result.stdout
     assert "scenario cancellation: passed" in result.stdout
@@ -70,18 +74,7 @@ def test_the_page_names_every_shipped_scenario() -> None:
 
 
 def test_the_recorded_demo_replays(tmp_path: Path) -> None:
-    script = doc_block("record-demo", "sh").replace(
-        "mock-ingrid ", f"{sys.executable} -m mock_ingrid "
-    )
-    with running_server() as base:
-        result = subprocess.run(
-            ["bash", "-e", "-c", script.replace(EXAMPLE_URL, base)],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            cwd=tmp_path,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
-        )
+    result = run_doc_script("record-demo", tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "scenario my-demo: passed (4 steps)" in result.stdout
     exported = json.loads((tmp_path / "my-demo.json").read_text())
