@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
@@ -24,6 +25,7 @@ from mock_ingrid.api.router import IndexedRoutes
 from mock_ingrid.clock import format_instant
 from mock_ingrid.control.clock import progression_json
 from mock_ingrid.control.diagnostics_handlers import diagnostics_of
+from mock_ingrid.control.journal import Entry
 from mock_ingrid.control.recorder import Recorder
 from mock_ingrid.control.scenario_export import export_scenario
 from mock_ingrid.domain.errors import Problem
@@ -132,11 +134,25 @@ async def export_recording(request: Request) -> Response:
             "nothing was recorded since the server started or was reset: "
             "start a recording with POST /_mock/recording/start",
         )
-    document = export_scenario(
-        _opening(recorder), recorder.calls, _description(recorder), _route_paths(request)
+    # The calls kept are finished and the opening steps are set once at the start
+    # (never changed again), so a copy of the list can be
+    # exported in a worker thread: about 0.4 s for 1,500 calls, which would otherwise
+    # hold up every other request.
+    body = await run_in_threadpool(
+        _export_text,
+        recorder.opening,
+        list(recorder.calls),
+        _description(recorder),
+        _route_paths(request),
     )
     headers = {"content-disposition": f'attachment; filename="{name}.json"'}
-    return Response(dumps(document, indent=True), media_type=JSON_TYPE, headers=headers)
+    return Response(body, media_type=JSON_TYPE, headers=headers)
+
+
+def _export_text(
+    opening: list[Json], calls: list[Entry], description: str, routes: tuple[str, ...]
+) -> bytes:
+    return dumps(export_scenario(_opening(opening), calls, description, routes), indent=True)
 
 
 def _route_paths(request: Request) -> tuple[str, ...]:
@@ -155,13 +171,13 @@ def _route_paths(request: Request) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _opening(recorder: Recorder) -> list[Json]:
+def _opening(opening: list[Json]) -> list[Json]:
     """The opening steps, the start snapshot parsed (amounts as their exact text)."""
     return [
         {**step, "request": {**step["request"], "body": loads(step["request"]["body"])}}
         if isinstance(step["request"]["body"], bytes)
         else step
-        for step in recorder.opening
+        for step in opening
     ]
 
 
