@@ -141,6 +141,9 @@ def _step_problem(step: Any) -> str | None:
     for key in ("method", "path"):
         if not isinstance(request.get(key), str) or not request[key]:
             return f"request.{key}: a non-empty string is required"
+    if not request["path"].startswith("/"):
+        # Every call goes to the server under test, never to a URL of the file's choosing.
+        return "request.path: a path on the server, starting with '/'"
     if "apiKey" in request and not (request["apiKey"] is None or _text(request["apiKey"])):
         return "request.apiKey: a non-empty string, or null for no x-api-key"
     headers = request.get("headers", {})

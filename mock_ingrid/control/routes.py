@@ -136,7 +136,7 @@ ROUTES: list[Route] = [
     resource("/_mock/recording/export", get=recording.export_recording),
     # the shipped scenarios, run against this server
     resource("/_mock/scenarios", get=scenarios.list_shipped),
-    resource("/_mock/scenarios/runs", get=scenarios.list_runs),
+    resource("/_mock/scenarios/runs", get=scenarios.list_runs, post=scenarios.start_uploaded_run),
     resource("/_mock/scenarios/runs/{runId}", get=scenarios.get_run),
     resource("/_mock/scenarios/{name}/runs", post=scenarios.start_run),
 ]

@@ -1,5 +1,6 @@
-"""``/_mock/scenarios``: the shipped scenarios, and runs of them against this server
-(``scenario_runs.py``), for a dashboard to list, start and follow step by step.
+"""``/_mock/scenarios``: the shipped scenarios, and runs of them (or of a scenario file
+sent in the body) against this server (``scenario_runs.py``), for a dashboard to list,
+start and follow step by step.
 
 The runner (``mock_ingrid.scenarios``, with httpx) is imported by the first call here,
 not at start-up."""
@@ -13,9 +14,13 @@ from starlette.responses import Response
 
 from mock_ingrid.api.endpoint import json_response, runtime_of
 from mock_ingrid.api.errors import ApiError
+from mock_ingrid.control.common import read_document
 from mock_ingrid.control.scenario_runs import MAX_RUNNING, Run, TooManyRuns, step_summaries
+from mock_ingrid.domain.errors import Problem
 
 Json = dict[str, Any]
+# The name of an uploaded scenario that does not give one.
+UPLOADED_NAME = "uploaded"
 
 
 def _scenario_json(name: str) -> Json:
@@ -65,6 +70,26 @@ async def start_run(request: Request) -> Response:
         if name in list_scenarios():  # shipped, but broken: the package's fault
             raise
         raise ApiError(404, "SCENARIO_NOT_FOUND", str(exc)) from None
+    return _start(request, document)
+
+
+async def start_uploaded_run(request: Request) -> Response:
+    """202, as for a shipped one: the body is a scenario file (an export, say)."""
+    from mock_ingrid.scenarios import ScenarioError, check_scenario
+
+    document = await read_document(request)
+    name = document.get("name", UPLOADED_NAME) if isinstance(document, dict) else UPLOADED_NAME
+    if not isinstance(name, str) or not name:
+        problem = Problem("name", "INVALID_TYPE", "a scenario's name is a non-empty string")
+        raise ApiError(400, "INVALID_SCENARIO", "name: not a non-empty string", [problem])
+    try:
+        checked = check_scenario(document, name)
+    except ScenarioError as exc:
+        raise ApiError(400, "INVALID_SCENARIO", str(exc)) from None
+    return _start(request, checked)
+
+
+def _start(request: Request, document: Json) -> Response:
     runtime = runtime_of(request)
     try:
         run = runtime.scenario_runs.start(document, _own_url(request), runtime.settings.admin_token)

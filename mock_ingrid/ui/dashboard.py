@@ -78,6 +78,11 @@ _HOME = (
     '<section id="scenarios" aria-labelledby="h-scenarios">'
     '<h2 id="h-scenarios">Scenarios and recording</h2>'
     '<div id="scenario-list"></div>'
+    '<div class="row">'
+    '<div><label for="scenario-file">Scenario file (an export, say)</label>'
+    '<input id="scenario-file" type="file" accept=".json,application/json"></div>'
+    '<button type="button" id="scenario-file-run" class="secondary">Run the file</button>'
+    "</div>"
     '<div id="scenario-run" aria-live="polite"></div>'
     '<div class="row">'
     '<button type="button" id="record-start">Record</button>'

@@ -4,10 +4,12 @@ COMPLETED by clicks; a failing receiver's delivery shows its attempts and is res
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -160,3 +162,29 @@ def test_a_scenario_runs_with_a_click_and_a_session_is_recorded(page: Any, serve
     with page.expect_download() as download:
         page.get_by_role("link", name="Export").click()
     assert download.value.suggested_filename == "from-the-dashboard.json"
+
+
+def test_a_scenario_file_is_run_from_the_page(page: Any, server: str, tmp_path: Path) -> None:
+    steps = [
+        {"id": "clock", "request": {"method": "GET", "path": "/_mock/clock"}},
+        {"request": {"method": "GET", "path": "/products"}, "expect": {"status": 200}},
+    ]
+    good = tmp_path / "from-my-disk.json"
+    good.write_text(json.dumps({"apiKey": "dash-upload", "steps": steps}))
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps({"steps": [{"request": {"method": "GET", "path": "https://x"}}]}))
+    open_dashboard(page, f"{server}/_mock/ui")
+
+    page.get_by_label("Scenario file (an export, say)").set_input_files(str(broken))
+    page.get_by_role("button", name="Run the file").click()
+    alert = page.get_by_role("alert")
+    expect()(alert).to_contain_text("INVALID_SCENARIO")
+    expect()(alert).to_contain_text("steps[0]: request.path: a path on the server")
+
+    page.get_by_label("Scenario file (an export, say)").set_input_files(str(good))
+    page.get_by_role("button", name="Run the file").click()
+    run = page.locator("#scenario-run-card")
+    expect()(run).to_contain_text("Run of from-my-disk: PASSED", timeout=30_000)
+    expect()(run.locator("li")).to_have_count(2)
+    expect()(page.locator("#alerts")).to_be_empty()
+    check_access(page)

@@ -27,9 +27,9 @@ def scenario_run(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def run_doc_script(name: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """The page's ``sh`` block NAME, run against a fresh server from CWD."""
-    script = doc_block(name, "sh").replace("mock-ingrid ", f"{sys.executable} -m mock_ingrid ")
+def run_doc_script(block: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """A page's ``sh`` block, run against a fresh server from CWD."""
+    script = block.replace("mock-ingrid ", f"{sys.executable} -m mock_ingrid ")
     with running_server() as base:
         return subprocess.run(
             ["bash", "-e", "-c", script.replace(EXAMPLE_URL, base)],
@@ -42,7 +42,7 @@ def run_doc_script(name: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_the_scenario_commands_run() -> None:
-    result = run_doc_script("scenarios", ROOT)
+    result = run_doc_script(doc_block("scenarios", "sh"), ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "scenario happy-refund: passed" in result.stdout
     assert "scenario cancellation: passed" in result.stdout
@@ -74,7 +74,7 @@ def test_the_page_names_every_shipped_scenario() -> None:
 
 
 def test_the_recorded_demo_replays(tmp_path: Path) -> None:
-    result = run_doc_script("record-demo", tmp_path)
+    result = run_doc_script(doc_block("record-demo", "sh"), tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "scenario my-demo: passed (4 steps)" in result.stdout
     exported = json.loads((tmp_path / "my-demo.json").read_text())

@@ -107,3 +107,62 @@ def test_a_run_carries_the_servers_admin_token() -> None:
         with httpx.Client(base_url=base, headers=admin, timeout=10) as http:
             run = http.post("/_mock/scenarios/cancellation/runs").json()
             assert finished(http, run["runId"])["status"] == "passed"
+
+
+def test_a_scenario_file_sent_in_the_body_runs_as_a_shipped_one_does(http: httpx.Client) -> None:
+    document = {
+        "name": "my-upload",
+        "apiKey": "uploaded-shop",
+        "steps": [
+            {
+                "id": "product",
+                "request": {
+                    "method": "POST",
+                    "path": "/products",
+                    "body": {
+                        "productId": "UP-1",
+                        "title": "Uploaded",
+                        "variants": [
+                            {"variantId": "UP-1-M", "sku": "UP-1-M", "title": "M", "price": 10}
+                        ],
+                    },
+                },
+                "expect": {"status": 201},
+            },
+            {
+                "request": {"method": "GET", "path": "/products/$product.productId"},
+                "expect": {"status": 200, "body": {"title": "Uploaded"}},
+            },
+        ],
+    }
+    started = http.post("/_mock/scenarios/runs", json=document)
+    assert started.status_code == 202, started.text
+    assert started.json()["scenario"] == "my-upload"
+    done = finished(http, started.json()["runId"])
+    assert done["status"] == "passed", done
+    assert [s["label"] for s in done["steps"]] == [
+        "POST /products",
+        "GET /products/$product.productId",
+    ]
+    made = http.get("/products/UP-1", headers={"x-api-key": "uploaded-shop"})
+    assert made.status_code == 200
+
+
+def test_a_scenario_file_that_cannot_run_is_refused_before_anything_runs(
+    http: httpx.Client,
+) -> None:
+    before = len(http.get("/_mock/scenarios/runs").json()["data"])
+    for document, named in (
+        (
+            {"steps": [{"request": {"method": "GET", "path": "http://example.com/"}}]},
+            "steps[0]: request.path: a path on the server, starting with '/'",
+        ),
+        ({"steps": [{"expect": {"status": 200}}]}, "steps[0]: a step has a 'request'"),
+        ({"name": "x"}, "has no list of steps"),
+        ({"name": 7, "steps": []}, "name: not a non-empty string"),
+    ):
+        refused = http.post("/_mock/scenarios/runs", json=document)
+        assert refused.status_code == 400, refused.text
+        assert refused.json()["code"] == "INVALID_SCENARIO"
+        assert named in refused.json()["message"]
+    assert len(http.get("/_mock/scenarios/runs").json()["data"]) == before

@@ -79,7 +79,27 @@
   }
 
   async function runScenario(name) {
-    let run = await api("POST", `/_mock/scenarios/${encodeURIComponent(name)}/runs`);
+    await followRun(await api("POST", `/_mock/scenarios/${encodeURIComponent(name)}/runs`));
+  }
+
+  // A scenario file from this computer (an export, say), sent to the server to run.
+  async function runScenarioFile() {
+    const file = $("scenario-file").files[0];
+    if (!file) throw new Error("Choose a scenario file (.json) first.");
+    let document;
+    try {
+      document = JSON.parse(await file.text());
+    } catch (error) {
+      throw new Error(`${file.name} is not JSON: ${error.message}`);
+    }
+    if (document && typeof document === "object" && !document.name) {
+      document.name = file.name.replace(/\.json$/i, "");
+    }
+    await followRun(await api("POST", "/_mock/scenarios/runs", { body: document }));
+  }
+
+  async function followRun(started) {
+    let run = started;
     showRun(run);
     while (run.status === "running") {
       await new Promise((resolve) => setTimeout(resolve, 250));
@@ -179,6 +199,7 @@
     act(e.currentTarget, async () => loadClock(await api("POST", "/_mock/clock/resume"))));
   $("clock-advance").addEventListener("click", (e) => act(e.currentTarget, async () =>
     loadClock(await api("POST", "/_mock/clock/advance", { body: { by: $("clock-by").value.trim() } }))));
+  $("scenario-file-run").addEventListener("click", (e) => act(e.currentTarget, runScenarioFile));
   $("record-start").addEventListener("click", (e) =>
     act(e.currentTarget, async () => { await api("POST", "/_mock/recording/start"); await loadRecording(); }));
   $("record-stop").addEventListener("click", (e) =>
