@@ -28,6 +28,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -111,10 +112,18 @@ def load_scenario(name_or_path: str | Path) -> Json:
 
 def check_scenario(document: Any, name: str) -> Json:
     """A scenario document as the runner takes it (``name`` unless it has one), or
-    :class:`ScenarioError` naming every step that cannot run."""
+    :class:`ScenarioError` naming every field that is not as control.json's
+    ``ScenarioUpload`` describes it, and every step that cannot run."""
     if not isinstance(document, dict) or not isinstance(document.get("steps"), list):
         raise ScenarioError(f"scenario '{name}' has no list of steps")
     problems = [
+        f"{key}: {rule}"
+        for key, rule in (("name", "a non-empty string"), ("apiKey", "a non-empty string"))
+        if key in document and not _text(document[key])
+    ]
+    if "description" in document and not isinstance(document["description"], str):
+        problems.append("description: a string")
+    problems += [
         f"steps[{index}]: {problem}"
         for index, step in enumerate(document["steps"])
         if (problem := _step_problem(step))
@@ -125,21 +134,40 @@ def check_scenario(document: Any, name: str) -> Json:
     return document
 
 
+_STEP_ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
 def _step_problem(step: Any) -> str | None:
     """Why a step cannot run, or None."""
     if not isinstance(step, dict):
         return "a step is an object"
+    if "id" in step and not (isinstance(step["id"], str) and _STEP_ID.match(step["id"])):
+        return "id: letters, digits and '_', not starting with a digit"
+    expect = step.get("expect", {})
+    if not isinstance(expect, dict):
+        return "expect: an object (status, body)"
+    if "status" in expect and not _whole(expect["status"]):
+        return "expect.status: a whole number"
+    hooks = step.get("webhooks", [])
+    if not isinstance(hooks, list) or not all(
+        isinstance(h, dict) and isinstance(h.get("type"), str) for h in hooks
+    ):
+        return "webhooks: a list of objects with a 'type'"
     if "receiver" in step:
         spec = step["receiver"]
-        failures = spec.get("failures", 0) if isinstance(spec, dict) else None
-        if not isinstance(failures, int) or isinstance(failures, bool) or failures < 0:
+        failures: Any = spec.get("failures", 0) if isinstance(spec, dict) else None
+        if not _whole(failures) or failures < 0:
             return "receiver: {'failures': N} with N a whole number >= 0"
-        return None
-    request = step.get("request")
+    if "request" in step or "receiver" not in step:
+        return _request_problem(step.get("request"))
+    return None
+
+
+def _request_problem(request: Any) -> str | None:
     if not isinstance(request, dict):
         return "a step has a 'request' (method, path, body) or a 'receiver'"
     for key in ("method", "path"):
-        if not isinstance(request.get(key), str) or not request[key]:
+        if not _text(request.get(key)):
             return f"request.{key}: a non-empty string is required"
     if not request["path"].startswith("/"):
         # Every call goes to the server under test, never to a URL of the file's choosing.
@@ -149,14 +177,18 @@ def _step_problem(step: Any) -> str | None:
     headers = request.get("headers", {})
     if not isinstance(headers, dict) or not all(_text(v) for v in headers.values()):
         return "request.headers: an object of header names and string values"
-    if not isinstance(step.get("expect", {}), dict):
-        return "expect: an object (status, body)"
-    hooks = step.get("webhooks", [])
-    if not isinstance(hooks, list) or not all(
-        isinstance(h, dict) and isinstance(h.get("type"), str) for h in hooks
-    ):
-        return "webhooks: a list of objects with a 'type'"
     return None
+
+
+def _whole(value: Any) -> bool:
+    """A whole number, as JSON Schema counts one (``201.0`` too)."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return True
+    if isinstance(value, float):
+        return value.is_integer()
+    return isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value()
 
 
 def _text(value: Any) -> bool:

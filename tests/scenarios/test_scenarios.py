@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from mock_ingrid.scenarios import (
     ScenarioError,
     ScenarioFailed,
+    check_scenario,
     list_scenarios,
     load_scenario,
     mismatch,
@@ -110,6 +112,24 @@ def test_unknown_scenario_is_named() -> None:
         load_scenario("nope")
 
 
+def test_whole_numbers_written_with_a_point_are_whole_numbers() -> None:
+    steps = [
+        {"receiver": {"failures": 1.0}},
+        {"request": {"method": "GET", "path": "/"}, "expect": {"status": Decimal("404.0")}},
+    ]
+    assert check_scenario({"steps": steps}, "points")["name"] == "points"
+
+
+def test_the_top_level_fields_are_checked() -> None:
+    bad = {"name": "", "apiKey": 7, "description": [], "steps": []}
+    with pytest.raises(ScenarioError) as raised:
+        check_scenario(bad, "top")
+    assert str(raised.value) == (
+        "scenario 'top' is not well formed: name: a non-empty string; "
+        "apiKey: a non-empty string; description: a string"
+    )
+
+
 def test_the_shipped_scenarios_are_the_top_level_folder() -> None:
     # The wheel's copy is checked by tests/test_packaging.py.
     top = {p.stem: json.loads(p.read_bytes()) for p in (ROOT / "scenarios").glob("*.json")}
@@ -138,6 +158,18 @@ def test_the_shipped_scenarios_are_the_top_level_folder() -> None:
             [{"request": {"method": "GET", "path": "/", "headers": {"x-mock-fault": 1}}}],
             r"steps\[0\]: request\.headers: an object",
         ),
+        (
+            [{"request": {"method": "GET", "path": "https://example.com/"}}],
+            r"steps\[0\]: request\.path: a path on the server, starting with '/'",
+        ),
+        ([{"id": "2nd", "request": {"method": "GET", "path": "/"}}], r"steps\[0\]: id: letters"),
+        (
+            [{"request": {"method": "GET", "path": "/"}, "expect": {"status": "2xx"}}],
+            r"steps\[0\]: expect\.status: a whole number",
+        ),
+        # A receiver step is held to the rest of what a step may carry too.
+        ([{"receiver": {}, "webhooks": [{}]}], r"steps\[0\]: webhooks: a list"),
+        ([{"receiver": {"failures": 1.5}}], r"steps\[0\]: receiver: "),
     ],
 )
 def test_a_malformed_scenario_is_refused_before_it_runs(
