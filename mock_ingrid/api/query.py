@@ -12,7 +12,9 @@ from mock_ingrid.api.errors import ApiError
 from mock_ingrid.clock import parse_instant
 from mock_ingrid.domain.errors import Problem
 
-_INTEGER = re.compile(r"-?[0-9]{1,19}")
+_INTEGER = re.compile(r"-?[0-9]+")
+# Past 19 digits a number is beyond every bound here: said so without converting it.
+_LONGEST = 19
 INT64_MAX = 2**63 - 1  # the documents' integers are int64
 
 
@@ -47,11 +49,11 @@ def int_param(
         return default
     if not _INTEGER.fullmatch(raw):
         raise _bad(name, "INVALID_TYPE", f"'{raw}' is not an integer")
-    value = int(raw)
     maximum = INT64_MAX if maximum is None else min(maximum, INT64_MAX)
-    if value < minimum or value > maximum:
-        bounds = f"from {minimum} to {maximum}"
-        raise _bad(name, "OUT_OF_RANGE", f"{value} is out of range ({bounds})")
+    value = int(raw) if len(raw.lstrip("-")) <= _LONGEST else None
+    if value is None or value < minimum or value > maximum:
+        shown = raw if len(raw) <= 40 else f"{raw[:20]}...({len(raw)} characters)"
+        raise _bad(name, "OUT_OF_RANGE", f"{shown} is out of range (from {minimum} to {maximum})")
     return value
 
 

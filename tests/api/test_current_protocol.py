@@ -179,6 +179,9 @@ def test_pages_are_zero_indexed_stable_and_bounded(client: TestClient, runtime: 
         ({"size": "0"}, "size", "OUT_OF_RANGE"),
         ({"size": "101"}, "size", "OUT_OF_RANGE"),
         ({"size": "1.5"}, "size", "INVALID_TYPE"),
+        # Too long for any integer here: out of range, not "not an integer".
+        ({"page": "169356205333467103232"}, "page", "OUT_OF_RANGE"),
+        ({"page": "9" * 5000}, "page", "OUT_OF_RANGE"),
         ({"status": "LOST"}, "status", "INVALID_ENUM"),
         ({"from": "yesterday"}, "from", "INVALID_DATETIME"),
         ({"to": "2026-01-01T00:00:00"}, "to", "INVALID_DATETIME"),
