@@ -31,7 +31,14 @@ from mock_ingrid.domain.model import (
     Return,
     WarehouseReport,
 )
-from mock_ingrid.entity_codec import Shared, SnapshotError, camel, dumper, loader
+from mock_ingrid.entity_codec import (
+    Shared,
+    SnapshotError,
+    camel,
+    dumper,
+    forget_instants,
+    loader,
+)
 from mock_ingrid.jsonio import dumps, loads
 from mock_ingrid.store import State
 
@@ -74,14 +81,17 @@ def encode_state(
     keys = [merchant_key] if merchant_key is not None else list(state.merchants)
     yield b'{"version":%d,"merchants":[' % SNAPSHOT_VERSION
     first = True
-    for key in keys:
-        merchant = state.merchants.get(key)
-        if merchant is None:
-            continue
-        if not first:
-            yield b","
-        first = False
-        yield from _encode_merchant(merchant)
+    try:
+        for key in keys:
+            merchant = state.merchants.get(key)
+            if merchant is None:
+                continue
+            if not first:
+                yield b","
+            first = False
+            yield from _encode_merchant(merchant)
+    finally:
+        forget_instants()
     yield b"]" + tail + b"}"
 
 

@@ -204,18 +204,15 @@ class HasHistory:
     ``compact_history`` installs it."""
 
     __slots__ = ()
-    _history_slot: Any  # the dataclass's member descriptor of the ``history`` slot
+    # The dataclass's member descriptor of the ``history`` slot: its ``__get__`` gives
+    # the history as stored, for code that reads many at once (the snapshot's writer,
+    # ``entity_codec.dumper``) without building a ``StatusChange`` per change.
+    _history_slot: Any
     created_at: datetime
 
     def record_change(self, step: Transition, at: datetime) -> None:
         slot = type(self)._history_slot
         slot.__set__(self, _append(slot.__get__(self), step, at, self.created_at))
-
-    def compact_history(self) -> tuple[Any, ...]:
-        """The history as stored, ``(shape, *instants)``, for code that reads many at
-        once (a snapshot's writer) without building a ``StatusChange`` per change."""
-        flat: tuple[Any, ...] = type(self)._history_slot.__get__(self)
-        return flat
 
 
 # A history's shape: each change's transition and where its instant is: ``CREATED_AT``
