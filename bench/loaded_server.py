@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -108,6 +109,7 @@ def main() -> None:
     parser.add_argument("--pool", type=int, default=0)
     args = parser.parse_args()
     runtime = Runtime.build(Settings(port=args.port))
+    runtime.forks = hasattr(os, "fork")  # as mock-ingrid serve: whole-state writes fork
     before = rss_kb()
     started = time.perf_counter()
     # The collector only slows loading down (nothing loaded is garbage); it stays on

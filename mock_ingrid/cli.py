@@ -470,7 +470,7 @@ def serve(settings: Settings) -> int:
     settings = replace(settings, port=listener.getsockname()[1])
     runtime = Runtime.build(settings)
     runtime.freezes_heap = True  # this process is the server: see runtime.freeze_heap
-    runtime.persistence.forks = hasattr(os, "fork")  # see persistence
+    runtime.forks = hasattr(os, "fork")  # see forked
     tune_collector()
     loaded = 0
     try:

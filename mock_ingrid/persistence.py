@@ -16,10 +16,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import logging
 import os
-import signal
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +26,7 @@ from typing import TYPE_CHECKING
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mock_ingrid.domain.events import DomainEvent
+from mock_ingrid.forked import ChildDied, ChildFailed, Forked
 from mock_ingrid.jsonio import JsonSyntaxError
 from mock_ingrid.state_file import StateFile, StateFileError
 
@@ -59,12 +58,11 @@ class Persistence:
         path = runtime.settings.state_file
         self.file = StateFile(path) if path is not None else None
         self.interval = runtime.settings.save_interval
-        # Set by ``mock-ingrid serve``: saves while serving run in a forked process.
-        self.forks = False
         self.changes = 0
         self._saved: tuple[int, int, int] | None = None
         self._lock = asyncio.Lock()
-        self._child: tuple[int, Path] | None = None
+        self._fork = Forked()
+        self._temporary: Path | None = None  # of the save running in a forked process
         self._task: asyncio.Task[None] | None = None
         self.stopped = False
         self.error: str | None = None  # why the save at stop failed
@@ -143,7 +141,7 @@ class Persistence:
             if not force and signature == self._saved:
                 return None
             merchants = len(self.runtime.state.merchants)
-            if self.forks:
+            if self.runtime.forks:
                 size = await self._save_in_child(self.file)
             else:
                 size = self.file.write(self.document())
@@ -202,102 +200,33 @@ class Persistence:
 
     async def _save_in_child(self, file: StateFile) -> int:
         fd, temporary = file.temporary()
-        reader, writer = os.pipe()
+        self._temporary = temporary
+        saved = False
         try:
-            pid = os.fork()
-        except OSError as exc:
-            for each in (fd, reader, writer):
-                os.close(each)
-            file.discard(temporary)
+            size = await self._fork.run(
+                lambda: file.write_into(fd, temporary, self.document()),
+                keep=(fd,),
+                explained=(StateFileError,),
+            )
+            saved = True
+            return size
+        except OSError as exc:  # the fork itself
             raise StateFileError(f"cannot save to {file.path}: fork: {exc.strerror}") from None
-        if pid == 0:  # pragma: no cover - the child (coverage does not follow it)
-            os._exit(self._child_saves(file, fd, temporary, writer))
-        os.close(fd)
-        os.close(writer)
-        self._child = (pid, temporary)
-        try:
-            report = await _read_to_end(reader)
-        except BaseException:  # cancelled (a stop): the stop saves in this process
-            self.abandon()
-            raise
+        except ChildDied as exc:
+            raise StateFileError(f"saving {file.path} failed: {exc}") from None
+        except ChildFailed as exc:
+            raise StateFileError(str(exc)) from None
         finally:
-            os.close(reader)
-        self._child = None
-        _, status = os.waitpid(pid, 0)
-        kind, _, detail = report.decode("utf-8", "replace").partition(" ")
-        if kind == "saved":
-            return int(detail)
-        if kind == "failed":
-            raise StateFileError(detail)
-        code = os.waitstatus_to_exitcode(status)
-        raise StateFileError(f"saving {file.path} failed: the saving process ended ({code})")
-
-    def _child_saves(self, file: StateFile, fd: int, temporary: Path, writer: int) -> int:
-        """In the forked process: write the file, report on ``writer``, exit status."""
-        try:
-            signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C is for the server
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
-            # Nothing here is garbage, and walking the heap would copy its pages.
-            gc.disable()
-            # Let go of the listening socket and the lock file: a server started
-            # after this one died must not find them held by a save.
-            _close_all_but(fd, writer)
-            size = file.write_into(fd, temporary, self.document())
-            os.write(writer, b"saved %d" % size)
-            return 0
-        except BaseException as exc:
-            with contextlib.suppress(Exception):
-                reason = str(exc) if isinstance(exc, StateFileError) else repr(exc)
-                os.write(writer, f"failed {reason}".encode())
-            return 1
+            os.close(fd)
+            self._temporary = None
+            if not saved:  # the child removes its own on a failure; not when killed
+                file.discard(temporary)
 
     def abandon(self) -> None:
         """Stop a save still running in a forked process (a stop saves in this one)."""
-        if self._child is None:
-            return
-        pid, temporary = self._child
-        self._child = None
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
-        with contextlib.suppress(ChildProcessError):
-            os.waitpid(pid, 0)
-        StateFile.discard(temporary)
-
-
-async def _read_to_end(fd: int) -> bytes:
-    """Everything written to a pipe until its writer closes it, read as it comes."""
-    loop = asyncio.get_running_loop()
-    done: asyncio.Future[None] = loop.create_future()
-    chunks: list[bytes] = []
-    os.set_blocking(fd, False)
-
-    def readable() -> None:
-        try:
-            chunk = os.read(fd, 65536)
-        except BlockingIOError:
-            return
-        if chunk:
-            chunks.append(chunk)
-        elif not done.done():
-            done.set_result(None)
-
-    loop.add_reader(fd, readable)
-    try:
-        await done
-    finally:
-        loop.remove_reader(fd)
-    return b"".join(chunks)
-
-
-def _close_all_but(*keep: int) -> None:
-    import resource  # (Unix, as fork)
-
-    limit = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
-    start = 3
-    for fd in sorted(keep):
-        os.closerange(start, fd)
-        start = fd + 1
-    os.closerange(start, limit if limit != resource.RLIM_INFINITY else 65536)
+        self._fork.abandon()
+        if self._temporary is not None:
+            StateFile.discard(self._temporary)
 
 
 class CountChanges:

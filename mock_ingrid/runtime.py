@@ -42,6 +42,9 @@ class Runtime:
     # then end with ``freeze_heap``. Off in-process (``testing.MockIngrid``, tests),
     # where the collector belongs to the host program.
     freezes_heap: bool = field(init=False, default=False)
+    # Set by ``mock-ingrid serve`` where ``os.fork`` exists: writes of the whole state
+    # (a checkpoint, the start of a recording) run in a forked copy (``forked``).
+    forks: bool = field(init=False, default=False)
     # When a stop was asked for (``time.monotonic``) plus the shutdown grace: what is
     # left of it is what pending webhooks get. None: no deadline (in-process servers).
     stop_deadline: float | None = field(init=False, default=None)

@@ -51,6 +51,7 @@ class Runtime(Protocol):
     progression: Progression
     webhooks: Webhooks
     diagnostics: Diagnostics
+    forks: bool
 
     def import_merchants(self, merchants: list[Merchant], replace: bool = False) -> list[str]:
         """Put merchants read from a snapshot in the state."""

@@ -19,9 +19,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from mock_ingrid.control.journal import Entry
+
+if TYPE_CHECKING:
+    from mock_ingrid.control.start_state import StartState
 
 # A request body is kept whole (a fixture or a snapshot upload may be large: the
 # server refuses what is larger than this anyway, see ``common.DOCUMENT_BODY_LIMIT``).
@@ -51,8 +54,10 @@ class Recorder:
     phase: Phase = "idle"
     started_at: datetime | None = None
     stopped_at: datetime | None = None
-    # Steps that rebuild the state the recording started from (``recording.py``).
+    # Steps that put back the clock and the progression of the start (``recording.py``),
     opening: list[dict[str, Any]] = field(default_factory=list)
+    # and the merchants' data then (None: there were none).
+    start_state: StartState | None = None
     calls: list[Entry] = field(default_factory=list)
     # The digest of the answer kept last for each read (merchant, method, path, query).
     _last_read: dict[tuple[str | None, str, str, bytes], bytes] = field(default_factory=dict)
@@ -61,9 +66,12 @@ class Recorder:
     def active(self) -> bool:
         return self.phase == "recording"
 
-    def start(self, at: datetime, opening: list[dict[str, Any]]) -> None:
+    def start(
+        self, at: datetime, opening: list[dict[str, Any]], start_state: StartState | None
+    ) -> None:
         self.clear()
         self.phase, self.started_at, self.opening = "recording", at, opening
+        self.start_state = start_state
 
     def stop(self, at: datetime) -> None:
         self.phase, self.stopped_at = "stopped", at
@@ -72,6 +80,9 @@ class Recorder:
         self.phase, self.started_at, self.stopped_at = "idle", None, None
         self.opening, self.calls = [], []
         self._last_read.clear()
+        if self.start_state is not None:
+            self.start_state.close()
+            self.start_state = None
 
     def wants_control(self, method: str, path: str, headers: list[tuple[bytes, bytes]]) -> bool:
         """Whether a ``/_mock`` call is worth capturing (decided before it runs)."""

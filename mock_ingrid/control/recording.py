@@ -1,10 +1,11 @@
 """``/_mock/recording``: record what is done to this server, export it as a scenario.
 
-``start`` notes what the replay must begin from (``opening_steps``) and starts the
-``Recorder`` (``recorder.py``); ``stop`` ends it; ``export`` turns it into a scenario
-document (``scenario_export.py``), during the recording or after. One recording at a
-time: starting another while one runs is refused (409), so a click cannot lose one;
-starting after a stop discards the stopped one. ``POST /_mock/reset`` discards it.
+``start`` notes what the replay must begin from (``opening_steps``, and the merchants'
+data in a ``StartState``) and starts the ``Recorder`` (``recorder.py``); ``stop`` ends
+it; ``export`` turns it into a scenario document (``scenario_export.py``), during the
+recording or after. One recording at a time: starting another while one runs is
+refused (409), so a click cannot lose one; starting after a stop discards the stopped
+one. ``POST /_mock/reset`` discards it.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from mock_ingrid.control.diagnostics_handlers import diagnostics_of
 from mock_ingrid.control.journal import Entry
 from mock_ingrid.control.recorder import Recorder
 from mock_ingrid.control.scenario_export import export_scenario
+from mock_ingrid.control.start_state import StartState, StartStateFailed
 from mock_ingrid.domain.errors import Problem
 from mock_ingrid.jsonio import dumps, loads
 
@@ -40,12 +42,10 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 
 
 def opening_steps(runtime: Runtime) -> list[Json]:
-    """The steps that rebuild, on an empty server, the state this one is in now: its
-    clock (when frozen or moved), its progression policies (when not all manual), and
-    its merchants with their data, settings and id sequences (merged, so that other
-    merchants of a shared server stay)."""
-    from mock_ingrid.snapshot import encode_state
-
+    """The steps that put back, on an empty server, the clock this one has now (when
+    frozen or moved) and its progression policies (when not all manual). Its
+    merchants' data follows them (``StartState``): merged, so that other merchants
+    of a shared server stay."""
     steps: list[Json] = []
     frozen_at, offset = runtime.clock.setting()
     now = format_instant(runtime.clock.now())
@@ -56,10 +56,6 @@ def opening_steps(runtime: Runtime) -> list[Json]:
     policies = progression_json(runtime)
     if any(policy != "manual" for policy in policies.values()):
         steps.append(_request("PUT", "/_mock/progression", policies))
-    if runtime.state.merchants:
-        # Kept as the bytes of GET /_mock/state until exported (``_opening``).
-        snapshot = b"".join(encode_state(runtime.state, None))
-        steps.append(_post("/_mock/state", snapshot))
     return steps
 
 
@@ -98,7 +94,19 @@ async def start_recording(request: Request) -> Response:
             "stop it first (POST /_mock/recording/stop), and export it if you want it",
         )
     runtime = runtime_of(request)
-    recorder.start(runtime.clock.now(), opening_steps(runtime))
+    start_state = StartState() if runtime.state.merchants else None
+    recorder.start(runtime.clock.now(), opening_steps(runtime), start_state)
+    if start_state is not None:
+        try:
+            await start_state.write(runtime.state, fork=runtime.forks)
+        except StartStateFailed as exc:
+            if recorder.start_state is start_state:
+                recorder.clear()
+            raise ApiError(
+                503,
+                "RECORDING_FAILED",
+                f"the recording did not start: its start state was not written: {exc}",
+            ) from None
     return json_response(recording_json(recorder), 201)
 
 
@@ -134,25 +142,42 @@ async def export_recording(request: Request) -> Response:
             "nothing was recorded since the server started or was reset: "
             "start a recording with POST /_mock/recording/start",
         )
-    # The calls kept are finished and the opening steps are set once at the start
-    # (never changed again), so a copy of the list can be
-    # exported in a worker thread: about 0.4 s for 1,500 calls, which would otherwise
-    # hold up every other request.
-    body = await run_in_threadpool(
-        _export_text,
-        recorder.opening,
-        list(recorder.calls),
-        _description(recorder),
-        _route_paths(request),
-    )
+    start_state = recorder.start_state
+    try:
+        if start_state is not None:
+            await start_state.ready()  # (written by then, unless the start is that recent)
+        # The calls kept are finished and the opening steps are set once at the start
+        # (never changed again), so a copy of the list can be exported in a worker
+        # thread: about 0.4 s for 1,500 calls, which would otherwise hold up every
+        # other request.
+        body = await run_in_threadpool(
+            _export_text,
+            recorder.opening,
+            start_state,
+            list(recorder.calls),
+            _description(recorder),
+            _route_paths(request),
+        )
+    except StartStateFailed as exc:
+        raise ApiError(
+            409,
+            "NO_RECORDING",
+            f"the recording's start state is gone ({exc}): start a new recording",
+        ) from None
     headers = {"content-disposition": f'attachment; filename="{name}.json"'}
     return Response(body, media_type=JSON_TYPE, headers=headers)
 
 
 def _export_text(
-    opening: list[Json], calls: list[Entry], description: str, routes: tuple[str, ...]
+    opening: list[Json],
+    start_state: StartState | None,
+    calls: list[Entry],
+    description: str,
+    routes: tuple[str, ...],
 ) -> bytes:
-    return dumps(export_scenario(_opening(opening), calls, description, routes), indent=True)
+    if start_state is not None:  # its text parsed: amounts keep their exact text
+        opening = [*opening, _post("/_mock/state", loads(start_state.read()))]
+    return dumps(export_scenario(opening, calls, description, routes), indent=True)
 
 
 def _route_paths(request: Request) -> tuple[str, ...]:
@@ -169,16 +194,6 @@ def _route_paths(request: Request) -> tuple[str, ...]:
 
     walk(request.app.routes)
     return tuple(found)
-
-
-def _opening(opening: list[Json]) -> list[Json]:
-    """The opening steps, the start snapshot parsed (amounts as their exact text)."""
-    return [
-        {**step, "request": {**step["request"], "body": loads(step["request"]["body"])}}
-        if isinstance(step["request"]["body"], bytes)
-        else step
-        for step in opening
-    ]
 
 
 def _instant(at: datetime | None) -> str:

@@ -8,13 +8,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from starlette.testclient import TestClient
 
 from mock_ingrid.scenarios import ScenarioFailed, run_scenario
 from mock_ingrid.testing import MockIngrid
 from tests.control.helpers import control_client, ok
-from tests.server import ROOT, run_cli
+from tests.server import ROOT, run_cli, running_server
 
 KEY = "shop-key"
 OTHER = "other-shop"
@@ -280,3 +281,49 @@ def test_a_mock_call_naming_its_merchant_in_the_query_replays_without_a_key(
     assert helper["apiKey"] is None
     assert helper["path"] == f"/_mock/returns/$step4.returnId/label-ready?merchant={KEY}"
     replay(document, fresh, tmp_path)
+
+
+def test_a_served_recording_starts_from_the_state_of_its_start(tmp_path: Path) -> None:
+    """``mock-ingrid serve`` writes the start state in a forked copy of itself: what the
+    export restores is the state as the recording started, not as it was exported,
+    and the calls made since replay on top of it, green on an empty server."""
+    with (
+        running_server(["--fixtures", "demo-shop"]) as base_url,
+        httpx.Client(base_url=base_url, headers={"x-api-key": "demo-key"}) as c,
+    ):
+        products_before = {p["productId"] for p in ok(c.get("/products"))["data"]}
+        started = c.post("/_mock/recording/start")
+        assert started.status_code == 201 and started.json()["state"] == "recording"
+        ok(c.post("/products", json={**PRODUCT, "productId": "NEW"}))
+        document: dict[str, Any] = ok(c.get("/_mock/recording/export"))
+        restore = next(s for s in document["steps"] if s["request"]["path"] == "/_mock/state")
+        (demo,) = restore["request"]["body"]["merchants"]
+        assert {p["productId"] for p in demo["products"]} == products_before
+        assert "NEW" not in products_before
+        posted = [s for s in document["steps"] if s["request"]["path"] == "/products"]
+        assert [s["request"]["body"]["productId"] for s in posted] == ["NEW"]
+        # a reset discards the recording, its start state with it
+        ok(c.post("/_mock/reset"))
+        assert c.get("/_mock/recording/export").json()["code"] == "NO_RECORDING"
+    path = tmp_path / "served.json"
+    path.write_text(json.dumps(document))
+    with MockIngrid(webhooks=False) as empty:
+        lines: list[str] = []
+        run_scenario(path, empty.base_url, say=lines.append)
+    assert lines[-1].endswith(f"passed ({len(document['steps'])} steps)")
+
+
+def test_a_start_state_that_cannot_be_written_is_a_503_and_no_recording(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ok(client.post("/products", json=PRODUCT))
+
+    def no_room(*args: Any, **kwargs: Any) -> Any:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("mock_ingrid.control.start_state.tempfile.TemporaryFile", no_room)
+    refused = client.post("/_mock/recording/start")
+    assert refused.status_code == 503
+    assert refused.json()["code"] == "RECORDING_FAILED"
+    assert "No space left on device" in refused.json()["message"]
+    assert ok(client.get("/_mock/recording"))["state"] == "idle"
