@@ -13,7 +13,6 @@ was at the fork, while the server goes on and records what comes next.
 from __future__ import annotations
 
 import asyncio
-import os
 import tempfile
 import threading
 from collections.abc import Iterable
@@ -67,18 +66,11 @@ class StartState:
 
     def read(self) -> bytes:
         """The state's JSON text (in a worker thread: it may be hundreds of MB)."""
-        with self._closing:  # not closed (its descriptor reused) while read
+        with self._closing:  # one reader at a time, and not closed while read
             self._check()
             assert self._file is not None
-            fd, size = self._file.fileno(), self._size
-            pieces, offset = [], 0
-            while offset < size:  # one read returns at most about 2 GB
-                piece = os.pread(fd, size - offset, offset)
-                if not piece:
-                    break
-                pieces.append(piece)
-                offset += len(piece)
-            return b"".join(pieces)
+            self._file.seek(0)
+            return self._file.read(self._size)
 
     def _check(self) -> None:
         if self.error is not None or self._file is None:
