@@ -283,6 +283,7 @@ def test_a_mock_call_naming_its_merchant_in_the_query_replays_without_a_key(
     replay(document, fresh, tmp_path)
 
 
+@pytest.mark.slow
 def test_a_served_recording_starts_from_the_state_of_its_start(tmp_path: Path) -> None:
     """``mock-ingrid serve`` writes the start state in a forked copy of itself: what the
     export restores is the state as the recording started, not as it was exported,
