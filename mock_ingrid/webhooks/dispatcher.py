@@ -13,8 +13,9 @@ thousands of tasks at once would stall the API's requests on the same loop).
 One aiohttp session per dispatcher session (``http_client``: keep-alive
 connections pooled per origin, redirects never followed) does the sending. It is
 made at the session's first attempt, and aiohttp is imported by the app's warm-up
-(``load_client``) once the server is up: imported at start-up, it made ``serve``
-take 1.7 times as long to be ready (median of 7 starts each, on a busy machine).
+(``load_client``, in a worker thread) once the server is up: imported at start-up,
+it made ``serve`` take 1.7 times as long to be ready (median of 7 starts each, on a
+busy machine).
 """
 
 from __future__ import annotations
