@@ -315,7 +315,12 @@ class MockIngrid:
         """Serve the app on a free loopback port and wait until it answers."""
         from mock_ingrid.app import create_app
         from mock_ingrid.fixtures import FixtureError, load_fixture_paths
+        from mock_ingrid.webhooks.dispatcher import load_client
 
+        # The webhook client (aiohttp, the trust store), loaded here once per test
+        # process: the server's warm-up then finds it loaded, and a suite's first
+        # webhook does not wait for an import racing the suite's first requests.
+        load_client()
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._sock.bind((LOOPBACK, 0))

@@ -194,6 +194,7 @@ import pytest
 @pytest.mark.parametrize("run", range(2))
 def test_waits_in_vain(mock_ingrid, run):
     open_return(mock_ingrid.client)
+    mock_ingrid.wait_for_webhook("RETURN_CREATED")  # arrived, however busy the machine
     mock_ingrid.wait_for_webhook("RETURN_COMPLETED", timeout=0.3)
 """
     )
